@@ -1,0 +1,5 @@
+"""``python -m judgespec``."""
+
+from .cli import main
+
+main()

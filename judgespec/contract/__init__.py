@@ -1,0 +1,78 @@
+"""Judge contracts: the pinned judge, loaded safely, fingerprinted and locked."""
+
+from ._fingerprint import canonical_form, fingerprint, text_hash
+from ._gate import Gate
+from ._load import ContractTexts, LoadedContract, load_contract, load_contract_text
+from ._lock import (
+    LockDrift,
+    lock_path_for,
+    make_lock,
+    read_lock,
+    register_revision_resolver,
+    resolve_revision,
+    verify_lock,
+    write_lock,
+)
+from ._model import (
+    TEMPLATE_VARIABLES,
+    AuditSection,
+    Decoding,
+    JudgeContract,
+    JudgeModel,
+    LogprobProtocol,
+    PairLabels,
+    PairwiseEscalation,
+    PairwiseProtocol,
+    Panel,
+    PointwiseProtocol,
+    PromptSpec,
+    Protocol,
+    ReferencePolicy,
+    Samples,
+    Scale,
+    TiePolicy,
+    TournamentProtocol,
+)
+from ._schema import contract_json_schema, shipped_contract_schema
+from ._template import render_template, template_variables
+
+__all__ = [
+    "TEMPLATE_VARIABLES",
+    "AuditSection",
+    "ContractTexts",
+    "Decoding",
+    "Gate",
+    "JudgeContract",
+    "JudgeModel",
+    "LoadedContract",
+    "LockDrift",
+    "LogprobProtocol",
+    "PairLabels",
+    "PairwiseEscalation",
+    "PairwiseProtocol",
+    "Panel",
+    "PointwiseProtocol",
+    "PromptSpec",
+    "Protocol",
+    "ReferencePolicy",
+    "Samples",
+    "Scale",
+    "TiePolicy",
+    "TournamentProtocol",
+    "canonical_form",
+    "contract_json_schema",
+    "fingerprint",
+    "load_contract",
+    "load_contract_text",
+    "lock_path_for",
+    "make_lock",
+    "read_lock",
+    "register_revision_resolver",
+    "render_template",
+    "resolve_revision",
+    "shipped_contract_schema",
+    "template_variables",
+    "text_hash",
+    "verify_lock",
+    "write_lock",
+]
