@@ -23,7 +23,7 @@ class Gate(BaseModel):
     """Scorecard metric name, e.g. ``recovery``, ``top1_accuracy``, ``tie_rate``."""
     op: Literal[">=", "<="] = ">="
     """``>=``: the metric must be at least the threshold; ``<=``: at most."""
-    threshold: float
+    threshold: float = Field(allow_inf_nan=False)
     """The value the chosen bound is compared with."""
     bound: Literal["ci_low", "estimate", "ci_high"] | None = None
     """Which number is compared: defaults to ``ci_low`` for ``>=`` and ``ci_high`` for ``<=``."""

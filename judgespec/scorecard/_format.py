@@ -1,0 +1,101 @@
+"""Number and header formatting shared by the renderers (deterministic, locale-free)."""
+
+from __future__ import annotations
+
+import math
+
+from judgespec.scorecard._model import Scorecard
+
+__all__ = [
+    "ESCALATIONS_SHOWN",
+    "ci_label",
+    "count_items",
+    "fmt_ci",
+    "fmt_num",
+    "header_items",
+    "short_fingerprint",
+]
+
+ESCALATIONS_SHOWN = 50
+"""How many escalated prompt ids the Markdown and HTML reports list."""
+
+NA = "n/a"
+
+
+def fmt_num(value: float, digits: int = 3) -> str:
+    """``value`` with ``digits`` decimals; ``n/a`` for NaN; no negative zero."""
+    if math.isnan(value):
+        return NA
+    text = f"{value:.{digits}f}"
+    if text.startswith("-") and float(text) == 0.0:
+        text = text[1:]
+    return text
+
+
+def fmt_ci(low: float, high: float, digits: int = 3) -> str:
+    """An interval as ``[low, high]``; ``n/a`` when either end is NaN."""
+    if math.isnan(low) or math.isnan(high):
+        return NA
+    return f"[{fmt_num(low, digits)}, {fmt_num(high, digits)}]"
+
+
+def ci_label(confidence: float) -> str:
+    """Column label of the intervals, e.g. ``95% CI``."""
+    return f"{confidence * 100:g}% CI"
+
+
+def short_fingerprint(fingerprint: str, length: int = 12) -> str:
+    """The first ``length`` characters of a fingerprint, keeping an ``algo:`` prefix."""
+    prefix, sep, digest = fingerprint.rpartition(":")
+    return f"{prefix}{sep}{digest[:length]}"
+
+
+def _opt(value: object) -> str:
+    return "-" if value is None else str(value)
+
+
+def header_items(sc: Scorecard, *, short: bool = True) -> list[tuple[str, str]]:
+    """(label, text) pairs describing the contract and run, in display order.
+
+    ``short`` abbreviates the fingerprint (terminal); reports show it in full.
+    """
+    c, r = sc.contract, sc.run
+    judge = c.judge_model if c.revision is None else f"{c.judge_model} @ {c.revision}"
+    return [
+        ("Contract", f"{c.name} v{c.version}"),
+        ("Fingerprint", short_fingerprint(c.fingerprint) if short else c.fingerprint),
+        ("Judge model", judge),
+        ("Protocol", f"{c.protocol} (tie policy: {c.tie_policy})"),
+        ("Framework", r.framework),
+        ("Policy model", _opt(r.policy_model)),
+        ("Dataset", _opt(r.dataset)),
+        ("n per prompt", _opt(r.n)),
+        ("Candidate pool", _opt(r.candidate_pool)),
+        (
+            "Intervals",
+            f"{ci_label(r.confidence)}, cluster bootstrap over prompts, "
+            f"{r.n_bootstrap} replicates, seed {r.seed}",
+        ),
+        ("Created", f"{r.created_at} by judgespec {r.judgespec_version}"),
+    ]
+
+
+def count_items(sc: Scorecard) -> list[tuple[str, str]]:
+    """(label, text) pairs of the audit counts, in display order."""
+    k = sc.counts
+    coverage = f" ({k.oracle_labelled / k.candidates:.1%})" if k.candidates else ""
+    items = [
+        ("prompts", str(k.prompts)),
+        ("candidates", str(k.candidates)),
+        ("oracle labelled", f"{k.oracle_labelled}{coverage}"),
+        ("judged", str(k.judged)),
+        ("parse failures", str(k.parse_failures)),
+        ("abstentions", str(k.abstentions)),
+        ("selection prompts", str(k.selection_prompts)),
+    ]
+    if k.comparisons or k.comparison_parse_failures:
+        items += [
+            ("comparisons", str(k.comparisons)),
+            ("comparison parse failures", str(k.comparison_parse_failures)),
+        ]
+    return items

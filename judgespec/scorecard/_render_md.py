@@ -1,0 +1,112 @@
+"""Markdown rendering of a scorecard (deterministic: same scorecard, same text)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from judgespec.scorecard._format import (
+    ESCALATIONS_SHOWN,
+    ci_label,
+    count_items,
+    fmt_ci,
+    fmt_num,
+    header_items,
+)
+from judgespec.scorecard._model import Scorecard
+
+__all__ = ["md_cell", "md_code", "md_table", "render_markdown"]
+
+
+def md_cell(text: str) -> str:
+    """Text safe inside a Markdown table cell (pipes escaped, one line)."""
+    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
+
+
+def md_code(text: str) -> str:
+    """Inline code whose fence is longer than any backtick run inside ``text``."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def md_table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> list[str]:
+    """Lines of a Markdown table; ``align`` has one ``l`` or ``r`` per column."""
+    marks = {"l": "---", "r": "---:"}
+    lines = [
+        "| " + " | ".join(md_cell(h) for h in header) + " |",
+        "| " + " | ".join(marks[a] for a in align) + " |",
+    ]
+    lines += ["| " + " | ".join(md_cell(cell) for cell in row) + " |" for row in rows]
+    return lines
+
+
+def render_markdown(sc: Scorecard) -> str:
+    """The scorecard as a Markdown document (tables for header, metrics, curve, gates).
+
+    Numbers are shown with 3 decimals; ``n/a`` marks an undefined (NaN) value.
+    """
+    lines = [f"# Judge scorecard: {md_cell(sc.contract.name)}", ""]
+    lines += md_table(["", ""], header_items(sc, short=False), "ll")
+    if sc.contract.warnings:
+        lines += ["", "## Warnings", ""]
+        lines += [f"- **warning:** {md_cell(w)}" for w in sc.contract.warnings]
+    lines += ["", "## Metrics", ""]
+    lines += md_table(
+        ["metric", "estimate", ci_label(sc.run.confidence), "n", "note"],
+        [
+            [
+                name,
+                fmt_num(m.estimate),
+                fmt_ci(m.ci_low, m.ci_high),
+                f"{m.n} {m.unit}",
+                m.reason or "",
+            ]
+            for name, m in sc.metrics.items()
+        ],
+        "lrrrl",
+    )
+    if sc.bon_curve:
+        lines += ["", "## Best-of-k curve", ""]
+        lines += md_table(
+            ["k", "judge", "oracle", "random", "recovery", "prompts"],
+            [
+                [
+                    str(p.k),
+                    fmt_num(p.utility),
+                    fmt_num(p.oracle_utility),
+                    fmt_num(p.random_utility),
+                    fmt_num(p.recovery),
+                    str(p.prompts),
+                ]
+                for p in sc.bon_curve
+            ],
+            "rrrrrr",
+        )
+    lines += ["", "## Counts", ""]
+    lines += md_table(["count", "value"], count_items(sc), "lr")
+    if sc.gates:
+        lines += ["", "## Gates", ""]
+        lines += md_table(
+            ["gate", "value", "result", "reason"],
+            [
+                [
+                    f"{g.metric} {g.bound} {g.op} {g.threshold:g}",
+                    fmt_num(g.value),
+                    "PASS" if g.passed else "**FAIL**",
+                    g.reason,
+                ]
+                for g in sc.gates
+            ],
+            "lrll",
+        )
+        lines += ["", "All gates passed." if sc.gates_passed else "**Gates failed.**"]
+    if sc.escalations:
+        shown = sc.escalations[:ESCALATIONS_SHOWN]
+        lines += ["", "## Escalations", ""]
+        head = f"{len(sc.escalations)} prompt(s) escalated for human review"
+        if len(shown) < len(sc.escalations):
+            head += f" (first {len(shown)} shown)"
+        lines += [head + ":", "", ", ".join(md_code(pid) for pid in shown)]
+    return "\n".join(lines) + "\n"
