@@ -1,0 +1,33 @@
+"""Audit statistics: how well a judge selects the best of n candidates.
+
+Load a candidates table (and optionally a comparisons table), then call
+:func:`run_audit`; every metric comes back with a cluster-bootstrap confidence
+interval. The metric definitions follow the design document exactly; each metric's
+formula, tie handling and reference are in the docstrings of
+:mod:`judgespec.audit._metrics`.
+"""
+
+from ._audit import run_audit
+from ._convert import arena_to_candidates, judgebench_reward_to_candidates, judgebench_to_tables
+from ._metrics import METRIC_NAMES
+from ._result import AuditCounts, AuditDiagnostics, AuditResult, BonPoint, MetricEstimate
+from ._selection import TIE_POLICIES
+from ._table import CandidatesTable, ComparisonsTable, read_candidates, read_comparisons
+
+__all__ = [
+    "METRIC_NAMES",
+    "TIE_POLICIES",
+    "AuditCounts",
+    "AuditDiagnostics",
+    "AuditResult",
+    "BonPoint",
+    "CandidatesTable",
+    "ComparisonsTable",
+    "MetricEstimate",
+    "arena_to_candidates",
+    "judgebench_reward_to_candidates",
+    "judgebench_to_tables",
+    "read_candidates",
+    "read_comparisons",
+    "run_audit",
+]

@@ -1,0 +1,284 @@
+"""The audit entry point: validate arguments, build per-prompt statistics, bootstrap."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._agreement import agreement_stats
+from ._bootstrap import percentile_interval, resample_sums
+from ._groups import Float, group_mean_rows
+from ._judgeside import escalations, judge_side_stats, judged_rows, tie_group_sizes
+from ._metrics import METRICS, Context, Sums
+from ._pairwise import Presentations, pairwise_stats, resolve
+from ._reliability import parse_stats, repeat_stats
+from ._result import AuditCounts, AuditDiagnostics, AuditResult, BonPoint, MetricEstimate
+from ._selection import TIE_POLICIES, Eligible, eligible_rows, selection_stats
+from ._table import WINNER_NULL, CandidatesTable, ComparisonsTable
+
+SCATTER_POINTS = 1000
+"""Most points in each diagnostic scatter sample."""
+
+
+@dataclass(frozen=True)
+class _Args:
+    candidates: CandidatesTable
+    comparisons: ComparisonsTable | None
+    presentations: Presentations | None
+    """The comparisons resolved to candidate rows."""
+    tie_policy: str
+    n_bootstrap: int
+    seed: int
+    confidence: float
+    escalation_margin: float
+
+
+def _audit_iv(
+    candidates: object,
+    comparisons: object,
+    tie_policy: object,
+    n_bootstrap: object,
+    seed: object,
+    confidence: object,
+    escalation_margin: object,
+) -> _Args:
+    """Input validation for :func:`run_audit` (raises TypeError / ValueError)."""
+    if not isinstance(candidates, CandidatesTable):
+        raise TypeError(
+            f"candidates must be a CandidatesTable, got {type(candidates).__name__}: "
+            "load it with read_candidates() or CandidatesTable.from_rows()"
+        )
+    if comparisons is not None and not isinstance(comparisons, ComparisonsTable):
+        raise TypeError(
+            f"comparisons must be a ComparisonsTable or None, got {type(comparisons).__name__}"
+        )
+    if tie_policy not in TIE_POLICIES:
+        raise ValueError(f"tie_policy must be one of {', '.join(TIE_POLICIES)}; got {tie_policy!r}")
+    for name, value in (("n_bootstrap", n_bootstrap), ("seed", seed)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 0:
+            raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+    if (
+        isinstance(confidence, bool)
+        or not isinstance(confidence, numbers.Real)
+        or not 0.0 < float(confidence) < 1.0
+    ):
+        raise ValueError(
+            f"confidence must be a number strictly between 0 and 1, got {confidence!r}"
+        )
+    if (
+        isinstance(escalation_margin, bool)
+        or not isinstance(escalation_margin, numbers.Real)
+        or not math.isfinite(float(escalation_margin))
+        or float(escalation_margin) < 0
+    ):
+        raise ValueError(
+            f"escalation_margin must be a finite number >= 0, got {escalation_margin!r}"
+        )
+    assert isinstance(n_bootstrap, numbers.Integral) and isinstance(seed, numbers.Integral)
+    assert isinstance(confidence, numbers.Real) and isinstance(escalation_margin, numbers.Real)
+    return _Args(
+        candidates=candidates,
+        comparisons=comparisons,
+        # every comparison must name a known candidate (AuditDataError otherwise)
+        presentations=None if comparisons is None else resolve(candidates, comparisons),
+        tie_policy=str(tie_policy),
+        n_bootstrap=int(n_bootstrap),
+        seed=int(seed),
+        confidence=float(confidence),
+        escalation_margin=float(escalation_margin),
+    )
+
+
+def run_audit(
+    candidates: CandidatesTable,
+    comparisons: ComparisonsTable | None = None,
+    *,
+    tie_policy: str = "expected",
+    n_bootstrap: int = 2000,
+    seed: int = 0,
+    confidence: float = 0.95,
+    escalation_margin: float = 0.0,
+) -> AuditResult:
+    """Audit a judge's best-of-n selection: every metric with a cluster-bootstrap interval.
+
+    Parameters
+    ----------
+    candidates
+        The candidates table (oracle utility and judge score per candidate).
+    comparisons
+        Optional pairwise verdicts on the same candidates (position consistency,
+        preference fairness, pairwise accuracy, transitivity).
+    tie_policy
+        How the judge's pick is made when its top score is tied: ``expected`` (expected
+        value under uniform random tie-breaking, no RNG), ``first`` (first tied
+        candidate in table order), ``random`` (seeded draw) or ``abstain`` (no pick:
+        the prompt leaves the selection metrics and counts as an abstention; the
+        best-of-k curve then covers the other prompts, resolving ties inside a subset by
+        the expected value).
+    n_bootstrap
+        Cluster-bootstrap replicates (prompts resampled with replacement); 0 skips the
+        intervals (NaN).
+    seed
+        Seed of the ``random`` tie-breaking and of the bootstrap (two independent numpy
+        ``Generator`` streams spawned from one ``SeedSequence``; no global state). Equal
+        seeds give bit-identical results.
+    confidence
+        Level of the percentile intervals.
+    escalation_margin
+        Prompts whose two highest judge scores differ by at most this much are listed
+        in :attr:`AuditResult.escalations` (0: exact ties only).
+
+    Notes
+    -----
+    The metrics are defined in :mod:`judgespec.audit._metrics` (one function per metric,
+    with formula, tie handling and reference). Per prompt the statistics are reduced to
+    sums; a metric is a function of summed per-prompt statistics, so every bootstrap
+    replicate is a matrix product of resample counts with the per-prompt matrix (Field &
+    Welsh 2007, "Bootstrapping clustered data", JRSS B 69(3); Efron & Tibshirani 1993).
+    Intervals are percentile intervals over the replicates where the metric is defined.
+    """
+    args = _audit_iv(
+        candidates, comparisons, tie_policy, n_bootstrap, seed, confidence, escalation_margin
+    )
+    return _compute(args)
+
+
+def _compute(args: _Args) -> AuditResult:
+    table = args.candidates
+    tie_seed, boot_seed = np.random.SeedSequence(args.seed).spawn(2)
+    el = eligible_rows(table)
+    judged = judged_rows(table)
+    selection = selection_stats(el, tie_policy=args.tie_policy, rng=np.random.default_rng(tie_seed))
+    columns: dict[str, Float] = {}
+    for part in (
+        selection.columns,
+        agreement_stats(el),
+        judge_side_stats(table, judged),
+        pairwise_stats(table, args.presentations),
+        repeat_stats(table),
+        parse_stats(table),
+    ):
+        columns.update(part)
+    index = {name: i for i, name in enumerate(columns)}
+    stats = np.column_stack(list(columns.values()))  # P prompts x m statistics
+    ctx = Context(
+        judged=int(np.count_nonzero(~np.isnan(table.judge))),
+        oracle_labelled=int(np.count_nonzero(~np.isnan(table.oracle))),
+        selection_prompts=int(np.count_nonzero(selection.selection_prompts)),
+        has_comparisons=args.comparisons is not None,
+        has_samples=table.judge_samples is not None,
+        parse_recorded=table.parse_failure_recorded,
+    )
+    point = Sums(stats.sum(axis=0), index)
+    judged_per_prompt = np.bincount(
+        table.row_prompt, weights=~np.isnan(table.judge), minlength=table.n_prompts
+    )
+    counts = AuditCounts(
+        prompts=table.n_prompts,
+        candidates=table.n_rows,
+        oracle_labelled=ctx.oracle_labelled,
+        judged=ctx.judged,
+        parse_failures=int(np.count_nonzero(table.parse_failure)),
+        abstentions=int(
+            np.count_nonzero(judged_per_prompt == 0) + np.count_nonzero(selection.abstained)
+        ),
+        selection_prompts=ctx.selection_prompts,
+        comparisons=0 if args.comparisons is None else args.comparisons.n_rows,
+        comparison_parse_failures=(
+            0
+            if args.comparisons is None
+            else int(np.count_nonzero(args.comparisons.winner == WINNER_NULL))
+        ),
+    )
+    return AuditResult(
+        metrics=_estimates(stats, point, ctx, args, np.random.default_rng(boot_seed)),
+        bon_curve=_bon_curve(point, selection.max_k),
+        counts=counts,
+        escalations=escalations(table, judged, margin=args.escalation_margin),
+        tie_policy=args.tie_policy,
+        n_bootstrap=args.n_bootstrap,
+        seed=args.seed,
+        confidence=args.confidence,
+        diagnostics=AuditDiagnostics(
+            scatter_global=_scatter(el, demean=False),
+            scatter_within=_scatter(el, demean=True),
+            tie_group_sizes=tie_group_sizes(judged),
+        ),
+    )
+
+
+def _estimates(
+    stats: Float, point: Sums, ctx: Context, args: _Args, rng: np.random.Generator
+) -> dict[str, MetricEstimate]:
+    """Point estimate, percentile interval, n and reason of every metric."""
+    defined = [spec for spec in METRICS if not math.isnan(float(spec.value(point)))]
+    needed: set[str] = set()
+    for spec in defined:  # resample only the columns that defined metrics read
+        probe = Sums(point.data, point.index)
+        spec.value(probe)
+        needed |= probe.used
+    replicates = Sums(
+        resample_sums(
+            stats,
+            n_bootstrap=args.n_bootstrap,
+            rng=rng,
+            columns=sorted(point.index[name] for name in needed),
+        ),
+        point.index,
+    )
+    metrics: dict[str, MetricEstimate] = {}
+    for spec in METRICS:
+        estimate = float(spec.value(point))
+        n = round(float(spec.count(point)))
+        if spec not in defined:
+            nan = math.nan
+            metrics[spec.name] = MetricEstimate(
+                nan, nan, nan, n, spec.unit, spec.reason(point, ctx)
+            )
+            continue
+        low, high = percentile_interval(spec.value(replicates).reshape(-1, 1), args.confidence)
+        metrics[spec.name] = MetricEstimate(estimate, float(low[0]), float(high[0]), n, spec.unit)
+    return metrics
+
+
+def _bon_curve(point: Sums, max_k: int) -> list[BonPoint]:
+    """Best-of-k curve from the summed ``bon_*`` columns (see ``selection_stats``).
+
+    For k = 1..max n over prompts with n_p >= k: mean expected utility of the judge's
+    pick from a uniformly random k-subset, of the subset's best candidate, and of a
+    random candidate; recovery at k = Σ (judge − random) / Σ (oracle − random), NaN
+    when the denominator is 0 (always at k = 1).
+    """
+    curve: list[BonPoint] = []
+    for k in range(1, max_k + 1):
+        n = float(point[f"bon_n_{k}"])
+        judge = float(point[f"bon_judge_{k}"])
+        oracle = float(point[f"bon_oracle_{k}"])
+        random = float(point[f"bon_random_{k}"])
+        room = oracle - random
+        curve.append(
+            BonPoint(
+                k=k,
+                utility=judge / n,
+                oracle_utility=oracle / n,
+                random_utility=random / n,
+                recovery=(judge - random) / room if room != 0 else math.nan,
+                prompts=int(n),
+            )
+        )
+    return curve
+
+
+def _scatter(el: Eligible, *, demean: bool) -> list[tuple[float, float]]:
+    """Evenly spaced (deterministic) sample of at most 1,000 eligible (s, y) points."""
+    s, y = el.s, el.y
+    if demean:
+        s = s - group_mean_rows(el.pid, s, el.n_prompts)
+        y = y - group_mean_rows(el.pid, y, el.n_prompts)
+    if len(s) > SCATTER_POINTS:
+        take = np.unique(np.linspace(0, len(s) - 1, SCATTER_POINTS).round().astype(np.intp))
+        s, y = s[take], y[take]
+    return [(float(a), float(b)) for a, b in zip(s.tolist(), y.tolist(), strict=True)]

@@ -1,0 +1,202 @@
+"""``judgespec score | report | compare | gate | import``: scoring recorded verdicts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..contract import load_contract
+from ._base import fail
+
+__all__ = ["COMMANDS"]
+
+
+@click.command()
+@click.option("--candidates", type=click.Path(path_type=Path, dir_okay=False), help="Candidates table (JSONL or Parquet).")
+@click.option("--comparisons", type=click.Path(path_type=Path, dir_okay=False), help="Comparisons table (pairwise verdicts).")
+@click.option("--from-inspect-log", "inspect_log", type=click.Path(path_type=Path), help="Build the candidates table from an Inspect log.")
+@click.option("--from-lmeval-samples", "lmeval_samples", type=click.Path(path_type=Path), help="Build the candidates table from lm-eval --log_samples output.")
+@click.option("--contract", type=click.Path(path_type=Path, dir_okay=False), help="The judge contract (tie policy, gates, fingerprint).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
+@click.option("--bootstrap", "n_bootstrap", type=click.IntRange(min=0), default=2000, show_default=True, help="Bootstrap replicates (0: no intervals).")
+@click.option("--dataset", default=None, help="Data set name recorded in the scorecard.")
+@click.option("--framework", default="offline", show_default=True, help="Framework recorded in the scorecard.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="Where to write SCORECARD.json.")
+@click.option("--quiet", is_flag=True, help="Do not print the terminal summary.")
+def score(
+    candidates: Path | None,
+    comparisons: Path | None,
+    inspect_log: Path | None,
+    lmeval_samples: Path | None,
+    contract: Path | None,
+    seed: int,
+    n_bootstrap: int,
+    dataset: str | None,
+    framework: str,
+    out: Path,
+    quiet: bool,
+) -> None:
+    """Score recorded verdicts (no model calls) into a scorecard."""
+    from ..pipeline import score_tables
+    from ..scorecard import render_terminal, write_scorecard
+
+    sources = [s for s in (candidates, inspect_log, lmeval_samples) if s is not None]
+    if len(sources) != 1:
+        fail("give exactly one of --candidates, --from-inspect-log and --from-lmeval-samples")
+    loaded = load_contract(contract) if contract is not None else None
+    if candidates is not None:
+        from ..audit import read_candidates, read_comparisons
+
+        table = read_candidates(candidates)
+        cand_rows = table.to_rows()
+        comp_rows = read_comparisons(comparisons, table).to_rows() if comparisons else None
+        card = score_tables(
+            cand_rows,
+            comp_rows,
+            loaded=loaded,
+            framework=framework,
+            dataset=dataset or str(candidates),
+            seed=seed,
+            n_bootstrap=n_bootstrap,
+            source=str(candidates),
+        )
+    else:
+        from .._plugins import load_plugin
+
+        name = "inspect-log" if inspect_log is not None else "lmeval-samples"
+        reader = load_plugin("judgespec.sources", name, purpose=f"Scoring --from-{name}")
+        card = reader(sources[0], contract=loaded, seed=seed, n_bootstrap=n_bootstrap)
+    write_scorecard(card, out)
+    if not quiet:
+        render_terminal(card)
+    click.echo(f"wrote {out}", err=True)
+
+
+@click.command()
+@click.argument("scorecard", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["term", "md", "html"]), default="term", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Write to a file instead of standard output.")
+def report(scorecard: Path, fmt: str, out: Path | None) -> None:
+    """Render a scorecard for a terminal, as Markdown, or as a standalone HTML report."""
+    from ..scorecard import load_scorecard, render_html, render_markdown, render_terminal
+
+    card = load_scorecard(scorecard)
+    if fmt == "term" and out is None:
+        render_terminal(card)
+        return
+    if fmt == "term":
+        from rich.console import Console
+
+        with out.open("w", encoding="utf-8") as handle:  # type: ignore[union-attr]
+            render_terminal(card, Console(file=handle, width=120, color_system=None))
+        return
+    text = render_markdown(card) if fmt == "md" else render_html(card)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out}", err=True)
+
+
+@click.command()
+@click.argument("scorecards", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["term", "md"]), default="term", show_default=True)
+@click.option("--strict", is_flag=True, help="Exit 1 unless every metric is identical (estimates and intervals).")
+def compare(scorecards: tuple[Path, ...], fmt: str, strict: bool) -> None:
+    """Compare scorecards side by side; flags differing contract fingerprints."""
+    from ..scorecard import (
+        compare_scorecards,
+        load_scorecard,
+        render_comparison_markdown,
+        render_comparison_terminal,
+    )
+
+    if len(scorecards) < 2:
+        fail("compare needs two or more scorecards")
+    cards = [load_scorecard(p) for p in scorecards]
+    labels = [p.stem for p in scorecards]
+    if len(set(labels)) != len(labels):
+        labels = [str(p) for p in scorecards]
+    cmp = compare_scorecards(cards, labels=labels)
+    if fmt == "md":
+        click.echo(render_comparison_markdown(cmp), nl=False)
+    else:
+        render_comparison_terminal(cmp)
+    if strict and not cmp.identical_metrics:
+        fail("the scorecards' metrics differ (see the table above)")
+
+
+@click.command()
+@click.argument("scorecard", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--contract", type=click.Path(path_type=Path, dir_okay=False), required=True, help="Contract whose gates to apply.")
+def gate(scorecard: Path, contract: Path) -> None:
+    """Apply a contract's gates to a scorecard; exit 1 naming each failed gate."""
+    from ..scorecard import evaluate_gates, load_scorecard
+
+    loaded = load_contract(contract)
+    card = load_scorecard(scorecard)
+    if not loaded.contract.gates:
+        fail(f"{contract}: the contract defines no gates; add a 'gates:' list")
+    if card.contract.fingerprint != loaded.fingerprint:
+        click.echo(
+            f"warning: {scorecard} was made under fingerprint {card.contract.fingerprint}, "
+            f"the contract is now {loaded.fingerprint}",
+            err=True,
+        )
+    results = evaluate_gates(card, loaded.contract.gates)
+    failed = [r for r in results if not r.passed]
+    for r in results:
+        status = "PASS" if r.passed else "FAIL"
+        click.echo(f"{status}  {r.metric} {r.bound} {r.op} {r.threshold}: {r.reason}")
+    if failed:
+        names = ", ".join(f"{r.metric} ({r.reason})" for r in failed)
+        fail(f"{len(failed)} of {len(results)} gate(s) failed: {names}")
+
+
+@click.group(name="import")
+def import_group() -> None:
+    """Convert public judge data sets into candidates/comparisons tables."""
+
+
+@import_group.command(name="arena")
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--policies", default=None, help="Comma-separated candidate ids to keep (default: all).")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
+def import_arena(source: Path, policies: str | None, out: Path) -> None:
+    """Arena sample (oracle_label) -> candidates table."""
+    from ..audit import arena_to_candidates
+
+    keep = [p.strip() for p in policies.split(",")] if policies else None
+    rows = arena_to_candidates(source, policies=keep)
+    _write_jsonl(out, rows)
+    click.echo(f"wrote {len(rows)} candidates to {out}", err=True)
+
+
+@import_group.command(name="judgebench")
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True, help="Directory for candidates.jsonl (and comparisons.jsonl).")
+def import_judgebench(source: Path, out: Path) -> None:
+    """JudgeBench judged file (pairwise or reward model) -> tables."""
+    from ..audit import judgebench_reward_to_candidates, judgebench_to_tables
+
+    out.mkdir(parents=True, exist_ok=True)
+    if ".reward_model." in source.name:
+        _write_jsonl(out / "candidates.jsonl", judgebench_reward_to_candidates(source))
+    else:
+        cands, comps = judgebench_to_tables(source)
+        _write_jsonl(out / "candidates.jsonl", cands)
+        _write_jsonl(out / "comparisons.jsonl", comps)
+    click.echo(f"wrote tables to {out}", err=True)
+
+
+def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+COMMANDS = [score, report, compare, gate, import_group]

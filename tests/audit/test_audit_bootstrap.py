@@ -1,0 +1,106 @@
+"""Cluster bootstrap: agreement with scipy, determinism, resampling invariants."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from judgespec.audit import AuditResult, CandidatesTable, run_audit
+from judgespec.audit._bootstrap import percentile_interval, resample_sums
+
+
+def regret_table(prompts: int = 300, seed: int = 7) -> tuple[CandidatesTable, np.ndarray]:
+    """Best-of-2 prompts without judge ties: per-prompt regret is one number per cluster."""
+    rng = np.random.default_rng(seed)
+    y = rng.random((prompts, 2))
+    s = y + rng.normal(0, 0.3, (prompts, 2))
+    rows = [
+        {"prompt_id": f"p{p}", "candidate_id": c, "oracle": float(y[p, i]),
+         "judge_score": float(s[p, i])}
+        for p in range(prompts)
+        for i, c in enumerate("ab")
+    ]  # fmt: skip
+    picked = y[np.arange(prompts), np.argmax(s, axis=1)]
+    return CandidatesTable.from_rows(rows), y.max(axis=1) - picked
+
+
+def test_cluster_bootstrap_matches_scipy_percentile_on_a_plain_mean() -> None:
+    # regret = mean over prompts of a per-prompt value: with one cluster per prompt the
+    # cluster bootstrap is the ordinary bootstrap of that mean
+    table, per_prompt = regret_table()
+    ours = run_audit(table, n_bootstrap=4000, seed=3).metrics["regret"]
+    ref = stats.bootstrap(
+        (per_prompt,), np.mean, n_resamples=4000, method="percentile",
+        confidence_level=0.95, rng=np.random.default_rng(11),
+    )  # fmt: skip
+    assert ours.estimate == pytest.approx(per_prompt.mean())
+    assert ours.ci_low == pytest.approx(ref.confidence_interval.low, abs=0.01)
+    assert ours.ci_high == pytest.approx(ref.confidence_interval.high, abs=0.01)
+    assert ours.ci_low < ours.estimate < ours.ci_high
+
+
+def test_confidence_level_narrows_the_interval() -> None:
+    table, _ = regret_table(prompts=100)
+    wide = run_audit(table, n_bootstrap=500, confidence=0.95).metrics["regret"]
+    narrow = run_audit(table, n_bootstrap=500, confidence=0.5).metrics["regret"]
+    assert wide.ci_low < narrow.ci_low < narrow.ci_high < wide.ci_high
+
+
+def test_same_seed_is_bit_identical_and_other_seeds_differ() -> None:
+    table, _ = regret_table(prompts=80)
+    a = run_audit(table, n_bootstrap=300, seed=5)
+    b = run_audit(table, n_bootstrap=300, seed=5)
+    c = run_audit(table, n_bootstrap=300, seed=6)
+
+    def numbers(result: AuditResult) -> np.ndarray:
+        return np.array([(m.estimate, m.ci_low, m.ci_high) for m in result.metrics.values()])
+
+    # bit-identical (NaN where undefined, so compare with equal_nan)
+    assert np.array_equal(numbers(a), numbers(b), equal_nan=True)
+    assert dataclasses.replace(a, metrics={}) == dataclasses.replace(b, metrics={})
+    assert a.metrics["regret"].ci_low != c.metrics["regret"].ci_low
+    assert a.metrics["regret"].estimate == c.metrics["regret"].estimate
+
+
+def test_every_replicate_resamples_exactly_p_prompts() -> None:
+    rng = np.random.default_rng(0)
+    n_prompts = 1000
+    per_prompt = np.column_stack([np.ones(n_prompts), np.eye(n_prompts)[:, 0]])
+    sums = resample_sums(per_prompt, n_bootstrap=700, rng=rng, max_cells=10_000)  # 10 per chunk
+    assert sums.shape == (700, 2)
+    assert np.all(sums[:, 0] == n_prompts)  # counts of each replicate add up to P
+    # how often prompt 0 is drawn: Binomial(P, 1/P), mean 1
+    assert sums[:, 1].mean() == pytest.approx(1.0, abs=0.15)
+    assert set(np.unique(sums[:, 1])) <= set(range(10))
+
+
+def test_resample_sums_only_requested_columns() -> None:
+    stats_ = np.arange(12, dtype=float).reshape(4, 3)
+    sums = resample_sums(stats_, n_bootstrap=5, rng=np.random.default_rng(1), columns=[2])
+    assert np.all(sums[:, :2] == 0)
+    assert np.all(sums[:, 2] > 0)
+
+
+def test_percentile_interval_ignores_undefined_replicates() -> None:
+    replicates = np.array([[1.0, np.nan], [2.0, np.nan], [np.nan, np.nan], [3.0, np.nan]])
+    low, high = percentile_interval(replicates, 0.5)
+    assert low[0] == pytest.approx(1.5) and high[0] == pytest.approx(2.5)
+    assert math.isnan(low[1]) and math.isnan(high[1])
+
+
+def test_interval_of_a_ratio_metric_brackets_the_estimate(
+    make_table: Callable[..., CandidatesTable],
+) -> None:
+    rng = np.random.default_rng(2)
+    prompts = {
+        f"p{i}": [(c, float(rng.integers(0, 3)), float(rng.integers(0, 3))) for c in "abcd"]
+        for i in range(60)
+    }
+    m = run_audit(make_table(prompts), n_bootstrap=400, seed=1).metrics
+    for name in ("recovery", "kappa", "r_within", "tie_rate", "top1_accuracy"):
+        assert m[name].ci_low <= m[name].estimate <= m[name].ci_high, name
