@@ -100,7 +100,8 @@ def _format_validation(exc: ValidationError, name: str, lines: LineMap) -> str:
             msg = f"{msg} (got {shown})"
     extra = len(exc.errors()) - 1
     more = f" (and {extra} more error{'s' if extra > 1 else ''})" if extra else ""
-    return f"{name}:{line}: {_loc_text(path)}: {msg}{more}"
+    text = f"{name}:{line}: {_loc_text(path)}: {msg}{more}"
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _inside(base: Path, rel: str, *, field: str, name: str, line: int) -> Path:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +49,24 @@ def register_revision_resolver(backend: str, resolver: RevisionResolver) -> None
     _RESOLVERS[backend] = resolver
 
 
+def _ensure_resolver(backend: str) -> None:
+    """Import the module that registers ``backend``'s resolver, if it is installed."""
+    if backend in _RESOLVERS:
+        return
+    if backend == "transformers":
+        import_module("judgespec.judge._embedded")
+        return
+    for ep in entry_points(group="judgespec.backends"):
+        if ep.name == backend:
+            try:
+                import_module(ep.value.split(":")[0])
+            except ImportError:  # the framework is not installed: the declared pin stands
+                return
+
+
 def resolve_revision(judge: JudgeModel) -> str | None:
     """The judge's actual revision as the backend sees it, or the declared one."""
+    _ensure_resolver(judge.backend)
     resolver = _RESOLVERS.get(judge.backend)
     if resolver is not None:
         resolved = resolver(judge)

@@ -100,12 +100,12 @@ class JudgeModel(_Strict):
             return None
         if value.strip().lower() in FLOATING_ALIASES:
             raise ValueError(
-                f"'{value}' is a floating alias, not a pin: use a commit hash, "
+                f"{value!r} is a floating alias, not a pin: use a commit hash, "
                 "'sha256:<content hash>' or a dated snapshot 'YYYY-MM-DD'"
             )
         if not _REVISION_RE.match(value):
             raise ValueError(
-                f"'{value}' is not a revision pin: use a commit hash (7-64 lowercase hex), "
+                f"{value!r} is not a revision pin: use a commit hash (7-64 lowercase hex), "
                 "'sha256:<64 hex>' or a dated snapshot 'YYYY-MM-DD'"
             )
         return value

@@ -55,6 +55,11 @@ class GenerateRequest:
     seed: int | None = None
     top_logprobs: int = 0
     """When > 0, return that many top alternatives per generated token."""
+    sample: int = 0
+    """Index of this judge sample among the contract's repeated samples (0-based).
+
+    ``seed`` already differs per sample; backends that replay or cache verdicts key on
+    the request and this index."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,8 @@ class TokenScoreRequest:
     """Text the assistant's answer starts with, right before the scored token."""
     candidates: tuple[str, ...] = field(default_factory=tuple)
     """Candidate next-token texts, e.g. ("1", "2", "3", "4", "5")."""
+    sample: int = 0
+    """Index of the judge sample (0-based); see :attr:`GenerateRequest.sample`."""
 
 
 @runtime_checkable

@@ -77,3 +77,19 @@ def test_missing_and_malformed_lock(spec_dir: Path) -> None:
     lock_path_for(contract).write_text("{}")
     with pytest.raises(LockError, match="not a judgespec lock"):
         verify_lock(contract)
+
+
+def test_embedded_judge_resolves_to_its_gguf_hash(tmp_path: Path) -> None:
+    from judgespec.judge import gguf_path, gguf_sha256
+
+    try:
+        gguf_path()
+    except Exception as exc:  # the model package is an install step of its own
+        pytest.skip(f"embedded judge not installed ({exc})")
+    shutil.copy(REPO / "specs" / "smollm2-logprob.yaml", tmp_path / "c.yaml")
+    data = json.loads(write_lock(tmp_path / "c.yaml").read_text())
+    assert data["judges"][0]["resolved_revision"] == gguf_sha256()
+    text = (tmp_path / "c.yaml").read_text()
+    (tmp_path / "c.yaml").write_text(text.replace(gguf_sha256(), "sha256:" + "1" * 64))
+    with pytest.raises(LockError, match=r"declared revision sha256:1111.* but the model resolves to sha256:"):
+        write_lock(tmp_path / "c.yaml")

