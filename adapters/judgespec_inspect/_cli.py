@@ -1,0 +1,107 @@
+"""Plain functions behind the ``judgespec`` CLI's Inspect commands.
+
+The CLI parses options, calls one of these, and turns a :class:`~judgespec.JudgespecError`
+into ``Error: ...``; Inspect's own failures are re-raised as ``JudgespecError`` with one
+line naming the log.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from judgespec import JudgespecError, LoadedContract
+from judgespec.scorecard import Scorecard
+
+from ._log import score_log, scorecard_path_for, write_log_scorecard
+
+__all__ = ["run_inspect_audit", "score_from_inspect_log"]
+
+
+def score_from_inspect_log(
+    log_path: str | Path,
+    *,
+    contract: str | Path | LoadedContract | None = None,
+    seed: int | None = None,
+    n_bootstrap: int | None = None,
+    oracle: str | None = None,
+    judge: str | None = None,
+) -> Scorecard:
+    """The scorecard of an existing Inspect log (an audit log, or a log with epochs).
+
+    Args:
+        log_path: An Inspect log file (``.eval`` or ``.json``).
+        contract: The contract (default: the one an audit log recorded). Required to
+            judge an epoch log that carries no judge scores.
+        seed: Cluster-bootstrap seed (default: the audit's, else 0).
+        n_bootstrap: Bootstrap replicates (default: the audit's, else 2000).
+        oracle: Epoch logs: the scorer whose value is the oracle utility.
+        judge: Epoch logs: ``<scorer>``, ``<scorer>:<metadata key>`` or
+            ``metadata:<key>`` holding the judge score.
+    """
+    from inspect_ai.log import read_eval_log
+
+    path = Path(log_path)
+    if not path.is_file():
+        raise JudgespecError(f"{path}: no such Inspect log")
+    try:
+        log = read_eval_log(str(path))
+    except Exception as exc:  # Inspect raises several types for unreadable logs
+        raise JudgespecError(f"{path}: cannot read the Inspect log ({exc})") from None
+    return score_log(
+        log, contract=contract, oracle=oracle, judge=judge, seed=seed, n_bootstrap=n_bootstrap
+    )
+
+
+def run_inspect_audit(
+    contract_path: str | Path,
+    *,
+    dataset: str | Path,
+    n: int = 4,
+    model: str,
+    judge_model: str | None = None,
+    temperature: float = 1.0,
+    oracle: str = "match",
+    out_dir: str | Path = "logs",
+    limit: int | None = None,
+    display: str = "none",
+) -> Path:
+    """Run ``bon_audit`` with Inspect and return the path of its scorecard JSON.
+
+    Args:
+        contract_path: The judge contract.
+        dataset: Local JSONL/CSV with ``input`` and ``target``.
+        n: Candidates per prompt.
+        model: The policy model (``provider/model``).
+        judge_model: Replace the contract's judge (binds the ``judge`` model role).
+        temperature: Policy sampling temperature.
+        oracle: ``match``, ``includes``, ``exact``, ``model_graded_fact`` or ``field:<name>``.
+        out_dir: Inspect log directory; the scorecard lands beside the log.
+        limit: Audit only the first ``limit`` samples.
+        display: Inspect's display (``none``, ``plain``, ``rich``, ``full``).
+    """
+    from inspect_ai import eval as inspect_eval
+
+    from ._task import bon_audit
+
+    try:
+        task = bon_audit(
+            contract=str(contract_path), dataset=str(dataset), n=n, temperature=temperature, oracle=oracle
+        )
+    except (ValueError, OSError) as exc:  # bad n, oracle or data set: one line
+        raise JudgespecError(str(exc)) from None
+    logs = inspect_eval(
+        task,
+        model=model,
+        model_roles={"judge": judge_model} if judge_model else None,
+        log_dir=str(out_dir),
+        limit=limit,
+        display=display,  # type: ignore[arg-type]
+    )
+    log = logs[0]
+    if log.status != "success":
+        reason = log.error.message if log.error is not None else log.status
+        raise JudgespecError(f"{log.location}: the Inspect audit did not finish: {reason}")
+    path = scorecard_path_for(log.location)
+    if not path.is_file():
+        path = write_log_scorecard(log.location)
+    return path

@@ -1,0 +1,137 @@
+"""The adapter's per-sample record in the Inspect log, and the tables rebuilt from it.
+
+Every score of the ``judge_selection`` scorer carries ``metadata["judgespec"]``::
+
+    {"schema": 1, "prompt_id": "3", "epoch": 1, "prompt": "What is 2 + 3?",
+     "n_requested": 4, "generation": {"requested": 4, "from_choices": 1,
+                                      "from_topup": 3, "truncated": 0, "short": 0},
+     "contract": "sha256:...", "judge_model": "...", "oracle": "match",
+     "candidates": [{"candidate_id": "c0", "response": "...", "oracle": 1.0,
+                     "oracle_value": "C", "judge_score": 4.0, "parse_failure": false}, ...],
+     "comparisons": [{"first_id": "c0", "second_id": "c1", "winner": "first"}, ...],
+     "judgments": [{"judge": "...", "stage": "judge", "candidate_ids": ["c0"],
+                    "output": "Score: 4", "verdict": 4.0, "parse_error": null}, ...]}
+
+so the whole candidates table (and comparisons table) can be rebuilt from the log alone,
+by the in-log metric, the scorecard hook and :func:`score_from_inspect_log` alike. Rows
+are put in one canonical order (prompt id, then candidate order) so every path hands
+identical tables to :func:`judgespec.pipeline.score_tables`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "META_KEY",
+    "SCHEMA",
+    "AuditRows",
+    "candidate_pool_text",
+    "prompt_id_of",
+    "rows_from_records",
+]
+
+META_KEY = "judgespec"
+"""Key of the adapter's record in ``Score.metadata``."""
+SCHEMA = 1
+"""Version of the record's layout."""
+
+_CANDIDATE_FIELDS = ("candidate_id", "response", "oracle", "judge_score", "parse_failure")
+_COMPARISON_FIELDS = ("first_id", "second_id", "winner", "strength")
+
+
+def prompt_id_of(sample_id: str | int | None, epoch: int) -> str:
+    """The prompt id of a sample in one epoch: the sample id, suffixed ``#<epoch>`` after the first."""
+    base = str(sample_id)
+    return base if epoch <= 1 else f"{base}#{epoch}"
+
+
+@dataclass
+class AuditRows:
+    """Candidates and comparisons table rows rebuilt from adapter records."""
+
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    comparisons: list[dict[str, Any]] = field(default_factory=list)
+    n_requested: int | None = None
+    """The n the audit asked for (None when records disagree or none say)."""
+    short_prompts: list[str] = field(default_factory=list)
+    """Prompts that got fewer than n candidates."""
+    missing: int = 0
+    """Candidates missing from short prompts, in total."""
+    prompts: int = 0
+    generation: dict[str, int] = field(default_factory=dict)
+    """Summed provenance counts (from_choices, from_topup, ...)."""
+    judge_overrides: list[str] = field(default_factory=list)
+    """Models that replaced the contract's judge (the ``judge`` model role), if any."""
+
+    @property
+    def warnings(self) -> list[str]:
+        """What a scorecard of these rows must say besides the numbers."""
+        out = [
+            f"judge overridden: verdicts came from '{model}' (model role 'judge'), not from "
+            "the contract's pinned judge"
+            for model in self.judge_overrides
+        ]
+        if self.short_prompts and self.n_requested is not None:
+            out.append(
+                f"{len(self.short_prompts)} of {self.prompts} prompts have fewer than "
+                f"n={self.n_requested} candidates ({self.missing} missing)"
+            )
+        return out
+
+
+def records_of(metadata: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """The adapter's record in a score's metadata, or None."""
+    if not metadata:
+        return None
+    record = metadata.get(META_KEY)
+    return record if isinstance(record, Mapping) and "candidates" in record else None
+
+
+def rows_from_records(records: Iterable[Mapping[str, Any]]) -> AuditRows:
+    """Canonically ordered table rows from adapter records (see the module docstring)."""
+    ordered = sorted(records, key=lambda r: str(r["prompt_id"]))
+    out = AuditRows()
+    ns: set[int] = set()
+    for record in ordered:
+        pid = str(record["prompt_id"])
+        out.prompts += 1
+        for cand in record["candidates"]:
+            row = {key: cand.get(key) for key in _CANDIDATE_FIELDS}
+            row["prompt_id"] = pid
+            row["prompt"] = record.get("prompt")
+            row["parse_failure"] = bool(row["parse_failure"])
+            out.candidates.append(row)
+        for comp in record.get("comparisons") or []:
+            crow = {key: comp.get(key) for key in _COMPARISON_FIELDS if key in comp}
+            crow["prompt_id"] = pid
+            out.comparisons.append(crow)
+        n = record.get("n_requested")
+        if isinstance(n, int):
+            ns.add(n)
+            have = len(record["candidates"])
+            if have < n:
+                out.short_prompts.append(pid)
+                out.missing += n - have
+        if record.get("judge_overridden") and record.get("judge_model") not in out.judge_overrides:
+            out.judge_overrides.append(str(record.get("judge_model")))
+        for key, value in (record.get("generation") or {}).items():
+            if isinstance(value, int) and key != "requested":
+                out.generation[key] = out.generation.get(key, 0) + value
+    out.n_requested = ns.pop() if len(ns) == 1 else None
+    return out
+
+
+def candidate_pool_text(rows: AuditRows, *, temperature: float | None = None) -> str:
+    """The scorecard's ``candidate_pool``: how candidates were drawn, and any shortfall."""
+    how = "policy samples" + (f" at temperature {temperature:g}" if temperature is not None else "")
+    parts = [f"{k}={v}" for k, v in sorted(rows.generation.items()) if k != "short"]
+    text = how + (f" ({', '.join(parts)})" if parts else "")
+    if rows.short_prompts and rows.n_requested is not None:
+        text += (
+            f"; WARNING: {len(rows.short_prompts)} of {rows.prompts} prompts have fewer than "
+            f"n={rows.n_requested} candidates ({rows.missing} missing)"
+        )
+    return text

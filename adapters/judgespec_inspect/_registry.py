@@ -1,0 +1,23 @@
+"""Inspect's entry point (``inspect_ai: judgespec_inspect``): imports every registered object.
+
+Registers the task ``judgespec_inspect/bon_audit``, the solvers ``bon_candidates`` and
+``repeat_candidates``, the scorer ``judge_selection``, the metric ``selection_metrics``,
+the scorecard hook and the offline model provider ``judgespec-scripted``.
+"""
+
+from ._hook import ScorecardHook
+from ._metric import selection_metrics
+from ._scorer import judge_selection
+from ._solver import bon_candidates, repeat_candidates
+from ._task import bon_audit
+from ._testing import ScriptedModelAPI
+
+__all__ = [
+    "ScorecardHook",
+    "ScriptedModelAPI",
+    "bon_audit",
+    "bon_candidates",
+    "judge_selection",
+    "repeat_candidates",
+    "selection_metrics",
+]

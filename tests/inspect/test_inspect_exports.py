@@ -1,0 +1,112 @@
+"""The adapter's public surface, its Inspect registrations, and its entry points."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import judgespec_inspect
+
+PUBLIC = [
+    "AuditRows",
+    "InspectBackend",
+    "ScorecardHook",
+    "ScriptedModelAPI",
+    "audit_rows_from_log",
+    "audit_task",
+    "bon_audit",
+    "bon_candidates",
+    "judge_selection",
+    "load_audit_dataset",
+    "make_backend",
+    "repeat_candidates",
+    "run_inspect_audit",
+    "score_from_inspect_log",
+    "score_log",
+    "scorecard_path_for",
+    "selection_metrics",
+    "write_log_scorecard",
+]
+
+
+def test_public_names_are_exactly_all():
+    assert sorted(judgespec_inspect.__all__) == PUBLIC
+    for name in PUBLIC:
+        assert getattr(judgespec_inspect, name) is not None
+
+
+def test_registered_under_the_package_namespace():
+    from inspect_ai._util.registry import registry_lookup
+
+    for kind, name in [
+        ("task", "bon_audit"),
+        ("solver", "bon_candidates"),
+        ("solver", "repeat_candidates"),
+        ("scorer", "judge_selection"),
+        ("metric", "selection_metrics"),
+        ("hooks", "scorecard"),
+    ]:
+        assert registry_lookup(kind, f"judgespec_inspect/{name}") is not None, (kind, name)
+
+
+def test_entry_points_are_declared():
+    inspect_eps = {ep.name: ep.value for ep in entry_points(group="inspect_ai")}
+    assert inspect_eps.get("judgespec_inspect") == "judgespec_inspect._registry"
+    backend_eps = {ep.name: ep.value for ep in entry_points(group="judgespec.backends")}
+    assert backend_eps.get("inspect") == "judgespec_inspect._backend:make_backend"
+
+
+def test_test_data_is_what_its_generator_writes(data_dir: Path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_arithmetic", data_dir / "make_arithmetic.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert (data_dir / "arithmetic.jsonl").read_text(encoding="utf-8") == module.render()
+
+
+_HIDE_INSPECT = """
+import importlib.abc, sys
+class Hide(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "inspect_ai" or name.startswith("inspect_ai."):
+            raise ImportError(f"No module named {name!r}")
+        return None
+sys.meta_path.insert(0, Hide())
+"""
+
+
+def _run(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", _HIDE_INSPECT + code], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_without_inspect_the_core_imports_and_the_adapter_names_the_extra():
+    done = _run(
+        "import judgespec\n"
+        "try:\n"
+        "    import judgespec_inspect\n"
+        "except judgespec.MissingExtraError as exc:\n"
+        "    print(exc)\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "pip install 'judgespec[inspect]'" in done.stdout
+
+
+def test_without_inspect_the_backend_registry_names_the_extra():
+    done = _run(
+        "from judgespec.contract import JudgeModel\n"
+        "from judgespec.judge import make_backend\n"
+        "from judgespec import BackendError\n"
+        "j = JudgeModel(model='openai/gpt-4o-2024-08-06', backend='inspect')\n"
+        "try:\n"
+        "    make_backend(j)\n"
+        "except BackendError as exc:\n"
+        "    print(exc)\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "pip install 'judgespec[inspect]'" in done.stdout

