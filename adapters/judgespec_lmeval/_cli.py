@@ -1,0 +1,176 @@
+"""Command-line functions of the lm-eval adapter, and the ``judgespec lmeval`` group.
+
+Plain functions (:func:`compile_task`, :func:`run_lmeval_audit`,
+:func:`score_from_lmeval_samples`) that the ``judgespec`` CLI calls, and
+:func:`lmeval_group`, the click group to add with ``cli.add_command(lmeval_group())``.
+Nothing here imports lm-eval at module import time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ._compile import compile_config, write_task_yaml
+from ._run import run_lmeval_audit
+from ._scoring import score_from_lmeval_samples
+
+__all__ = ["compile_task", "lmeval_group", "run_lmeval_audit", "score_from_lmeval_samples"]
+
+
+def compile_task(
+    contract_path: str | os.PathLike[str],
+    *,
+    task: str | os.PathLike[str] | Mapping[str, Any],
+    n: int,
+    out_dir: str | os.PathLike[str],
+    temperature: float = 1.0,
+    name: str | None = None,
+    oracle_metric: str | None = None,
+    oracle_filter: str | None = None,
+    max_gen_toks: int | None = None,
+    judge_after_generation: bool = False,
+    include_path: str | os.PathLike[str] | None = None,
+) -> list[Path]:
+    """Compile a contract and a base task into an lm-eval task YAML; return the files written.
+
+    Run the result with ``lm-eval run --include_path OUT_DIR --tasks <name> --log_samples``.
+    ``judge_after_generation`` compiles with ``judge: deferred``: the lm-eval run only
+    generates and applies the oracle; judge and score afterwards with
+    ``judgespec score --from-lmeval-samples``. See
+    :func:`~judgespec_lmeval._compile.compile_config` for the other options and errors.
+    """
+    compiled = compile_config(
+        contract_path,
+        task,
+        n=n,
+        temperature=temperature,
+        name=name,
+        oracle_metric=oracle_metric,
+        oracle_filter=oracle_filter,
+        max_gen_toks=max_gen_toks,
+        judge="deferred" if judge_after_generation else "inline",
+        include_path=include_path,
+    )
+    written = write_task_yaml(compiled, out_dir)
+    assert written.path is not None
+    return [written.path]
+
+
+def lmeval_group() -> click.Group:
+    """The ``judgespec lmeval`` command group (``compile``, ``run``)."""
+    from judgespec.cli._base import JudgespecGroup
+
+    @click.group(name="lmeval", cls=JudgespecGroup)
+    def group() -> None:
+        """Best-of-n judge audits as lm-evaluation-harness tasks."""
+
+    @group.command(name="compile")
+    @click.argument("contract", type=click.Path(path_type=Path, dir_okay=False))
+    @click.option("--task", "task", required=True, help="Base generate_until task: a registered lm-eval name or a task YAML.")
+    @click.option("--n", "n", type=int, required=True, help="Candidates per prompt (at least 2).")
+    @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True, help="Folder for the task YAML (pass it to lm-eval's --include_path).")
+    @click.option("--temperature", type=float, default=1.0, show_default=True, help="Policy sampling temperature.")
+    @click.option("--name", default=None, help="Task name (default <base>_judgespec_<contract>_n<n>).")
+    @click.option("--oracle-metric", default=None, help="Base metric used as the oracle (default: its first metric).")
+    @click.option("--oracle-filter", default=None, help="Filter ensemble the scorecard uses (default: the first).")
+    @click.option("--max-gen-toks", type=int, default=None, help="Override the base task's generation length.")
+    @click.option("--judge-after-generation", is_flag=True, help="Do not judge inside lm-eval; judge the samples afterwards.")
+    @click.option("--include-path", type=click.Path(path_type=Path, file_okay=False), default=None, help="Folder of your own lm-eval tasks (to resolve --task by name).")
+    def compile_cmd(
+        contract: Path,
+        task: str,
+        n: int,
+        out_dir: Path,
+        temperature: float,
+        name: str | None,
+        oracle_metric: str | None,
+        oracle_filter: str | None,
+        max_gen_toks: int | None,
+        judge_after_generation: bool,
+        include_path: Path | None,
+    ) -> None:
+        """Compile CONTRACT and a base task into an lm-eval best-of-n audit task."""
+        paths = compile_task(
+            contract,
+            task=task,
+            n=n,
+            out_dir=out_dir,
+            temperature=temperature,
+            name=name,
+            oracle_metric=oracle_metric,
+            oracle_filter=oracle_filter,
+            max_gen_toks=max_gen_toks,
+            judge_after_generation=judge_after_generation,
+            include_path=include_path,
+        )
+        for path in paths:
+            click.echo(f"wrote {path}", err=True)
+        click.echo(f"run: lm-eval run --include_path {out_dir} --tasks {paths[0].stem} --log_samples --output_path OUT ...", err=True)
+
+    @group.command(name="run")
+    @click.argument("contract", type=click.Path(path_type=Path, dir_okay=False))
+    @click.option("--task", "task", required=True, help="Base generate_until task: a registered lm-eval name or a task YAML.")
+    @click.option("--n", "n", type=int, required=True, help="Candidates per prompt (at least 2).")
+    @click.option("--model", default="hf", show_default=True, help="lm-eval model type of the policy (hf, vllm, ...).")
+    @click.option("--model-args", default="", help="Policy model args in lm-eval's form, e.g. pretrained=DIR,dtype=float32.")
+    @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True, help="Output folder.")
+    @click.option("--limit", type=int, default=None, help="Documents to evaluate.")
+    @click.option("--device", default="cpu", show_default=True, help="lm-eval device of the policy (cpu, cuda:0, ...).")
+    @click.option("--judge-inline", is_flag=True, help="Judge inside the lm-eval run (both models in memory at once).")
+    @click.option("--temperature", type=float, default=1.0, show_default=True, help="Policy sampling temperature.")
+    @click.option("--max-gen-toks", type=int, default=None, help="Override the base task's generation length.")
+    @click.option("--oracle-metric", default=None, help="Base metric used as the oracle (default: its first metric).")
+    @click.option("--oracle-filter", default=None, help="Filter ensemble the scorecard uses (default: the first).")
+    @click.option("--apply-chat-template", is_flag=True, help="Render the policy's prompts with its chat template.")
+    @click.option("--batch-size", default=None, help="lm-eval batch size of the policy (an integer or 'auto').")
+    @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the audit statistics.")
+    @click.option("--bootstrap", "n_bootstrap", type=click.IntRange(min=0), default=2000, show_default=True, help="Bootstrap replicates.")
+    def run_cmd(
+        contract: Path,
+        task: str,
+        n: int,
+        model: str,
+        model_args: str,
+        out_dir: Path,
+        limit: int | None,
+        device: str,
+        judge_inline: bool,
+        temperature: float,
+        max_gen_toks: int | None,
+        oracle_metric: str | None,
+        oracle_filter: str | None,
+        apply_chat_template: bool,
+        batch_size: str | None,
+        seed: int,
+        n_bootstrap: int,
+    ) -> None:
+        """Generate n candidates per prompt with lm-eval, judge them under CONTRACT, score."""
+        options: dict[str, Any] = {"apply_chat_template": apply_chat_template}
+        if batch_size is not None:
+            options["batch_size"] = int(batch_size) if batch_size.isdigit() else batch_size
+        path = run_lmeval_audit(
+            contract,
+            task=task,
+            n=n,
+            model=model,
+            model_args=model_args,
+            out_dir=out_dir,
+            limit=limit,
+            device=device,
+            judge_after_generation=not judge_inline,
+            temperature=temperature,
+            max_gen_toks=max_gen_toks,
+            oracle_metric=oracle_metric,
+            oracle_filter=oracle_filter,
+            seed=seed,
+            n_bootstrap=n_bootstrap,
+            evaluate_options=options,
+        )
+        click.echo(f"wrote {path}", err=True)
+
+    return group

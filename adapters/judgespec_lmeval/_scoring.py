@@ -1,0 +1,152 @@
+"""Post-hoc scoring of a compiled task's samples: judge where needed, then score.
+
+Records that already hold verdicts of the given contract (same fingerprint) are scored
+as they are; otherwise every candidate is judged under the contract first, from the
+record's prompt, the samples' raw generations and the document's reference field. Either
+way the scorecard comes from :func:`judgespec.pipeline.score_tables`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from judgespec import AuditDataError, JudgespecError, LoadedContract, load_contract
+
+from ._filter import judge_docs
+from ._records import (
+    DocCandidates,
+    candidate_rows,
+    comparison_rows,
+    has_verdicts,
+    with_verdicts,
+)
+from ._samples import LmevalSamples, SampleDoc, read_lmeval_samples
+
+if TYPE_CHECKING:
+    from judgespec.judge import JudgeBackend
+    from judgespec.scorecard import Scorecard
+
+__all__ = ["judge_sample_docs", "score_from_lmeval_samples", "score_samples"]
+
+
+def _reference(loaded: LoadedContract, doc: SampleDoc) -> str | None:
+    field = loaded.contract.reference.field
+    if field is None:
+        return None
+    if field in doc.doc:
+        value = doc.doc[field]
+        return value if isinstance(value, str) else str(value)
+    if field == "target" and doc.target is not None:
+        return doc.target
+    raise AuditDataError(
+        f"prompt {doc.record.get('prompt_id')}: the contract's reference field '{field}' is "
+        f"not a field of the logged document ({', '.join(doc.doc) or 'no fields'})"
+    )
+
+
+def judge_sample_docs(
+    loaded: LoadedContract,
+    docs: Sequence[SampleDoc],
+    *,
+    backend: JudgeBackend | None = None,
+) -> list[dict[str, Any]]:
+    """Judge every candidate of ``docs`` under ``loaded`` in one engine call; new records."""
+    pending = []
+    for doc in docs:
+        prompt = doc.record.get("prompt")
+        if not isinstance(prompt, str):
+            raise AuditDataError(f"prompt {doc.record.get('prompt_id')}: the record has no prompt text")
+        pending.append(
+            DocCandidates(
+                prompt_id=str(doc.record["prompt_id"]),
+                prompt=prompt,
+                responses=doc.responses,
+                reference=_reference(loaded, doc),
+            )
+        )
+    judged = judge_docs(loaded, pending, backend=backend)
+    out = []
+    for doc, result in zip(docs, judged, strict=True):
+        assert result.verdicts is not None
+        out.append(
+            with_verdicts(doc.record, result.verdicts, result.comparisons, judged_by=loaded.fingerprint)
+        )
+    return out
+
+
+def _contract(contract: LoadedContract | str | os.PathLike[str] | None, samples: LmevalSamples) -> LoadedContract:
+    if isinstance(contract, LoadedContract):
+        return contract
+    if contract is not None:
+        return load_contract(Path(contract))
+    if samples.settings is None:
+        raise JudgespecError(
+            f"{samples.path}: no results file names the task's contract; pass the contract"
+        )
+    return load_contract(samples.settings.contract)
+
+
+def score_samples(
+    samples: LmevalSamples,
+    loaded: LoadedContract,
+    *,
+    seed: int = 0,
+    n_bootstrap: int = 2000,
+    backend: JudgeBackend | None = None,
+    created_at: str | None = None,
+) -> Scorecard:
+    """Score read samples under ``loaded`` (judging first unless its verdicts are there)."""
+    from judgespec.pipeline import score_tables
+
+    if not samples.docs:
+        raise AuditDataError(f"{samples.path}: no documents for filter '{samples.filter}'")
+    records = samples.records
+    if not has_verdicts(records, loaded.fingerprint):
+        records = judge_sample_docs(loaded, samples.docs, backend=backend)
+    settings = samples.settings
+    n = settings.n if settings is not None else len(records[0]["candidates"])
+    return score_tables(
+        candidate_rows(records, samples.responses),
+        comparison_rows(records) or None,
+        loaded=loaded,
+        framework="lmeval",
+        policy_model=samples.policy_model,
+        dataset=settings.base_task if settings is not None else samples.task,
+        n=n,
+        candidate_pool=f"lm-eval task {samples.task}, filter {samples.filter}",
+        seed=seed,
+        n_bootstrap=n_bootstrap,
+        created_at=created_at,
+        source=str(samples.path),
+    )
+
+
+def score_from_lmeval_samples(
+    samples_dir_or_file: str | os.PathLike[str],
+    *,
+    contract: LoadedContract | str | os.PathLike[str] | None = None,
+    seed: int = 0,
+    n_bootstrap: int = 2000,
+    task: str | None = None,
+    filter: str | None = None,
+    backend: JudgeBackend | None = None,
+) -> Scorecard:
+    """Scorecard of a compiled task's ``--log_samples`` output (post-hoc).
+
+    Rebuilds the candidates table from the samples file: all n raw generations from
+    ``resps``, each candidate's oracle (the base task's metric, applied per candidate
+    during the run) from the audit records. Verdicts recorded under the same contract
+    are reused; otherwise (``judge: deferred``, or another contract) every candidate is
+    judged under ``contract`` first. ``contract`` defaults to the one the task was
+    compiled with (named in the results file next to the samples).
+
+    Raises:
+        AuditDataError: for a missing, ambiguous or malformed samples file.
+        JudgespecError: when no contract is given and none is recorded.
+    """
+    samples = read_lmeval_samples(Path(samples_dir_or_file), task=task, filter=filter)
+    loaded = _contract(contract, samples)
+    return score_samples(samples, loaded, seed=seed, n_bootstrap=n_bootstrap, backend=backend)
