@@ -42,6 +42,7 @@ def score_tables(
     confidence: float = 0.95,
     created_at: str | None = None,
     source: str = "<rows>",
+    warnings: Sequence[str] = (),
 ) -> Scorecard:
     """Score recorded verdicts: candidates (and comparisons) table rows -> scorecard.
 
@@ -90,6 +91,7 @@ def score_tables(
             dataset=dataset,
             n=n,
             candidate_pool=candidate_pool,
+            warnings=list(warnings),
         ),
         gates=loaded.contract.gates if loaded is not None else (),
         created_at=created_at,

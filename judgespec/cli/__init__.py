@@ -9,8 +9,12 @@ from __future__ import annotations
 import click
 
 from .._version import __version__
+from ._audit_cmds import audit
 from ._base import JudgespecGroup
 from ._contract_cmds import lock, schema, validate, verify
+from ._demo_cmds import demo
+from ._judge_cmds import COMMANDS as JUDGE_COMMANDS
+from ._score_cmds import COMMANDS as SCORE_COMMANDS
 
 __all__ = ["cli", "main"]
 
@@ -21,26 +25,23 @@ def cli() -> None:
     """Pinned LLM judge contracts and selection-aware best-of-n audits."""
 
 
-for _command in (validate, schema, lock, verify):
+for _command in (validate, schema, lock, verify, *SCORE_COMMANDS, *JUDGE_COMMANDS, audit, demo):
     cli.add_command(_command)
 
 
-def _register_optional() -> None:
-    """Add the command modules of the other layers."""
-    from importlib import import_module
+def _add_plugin_groups() -> None:
+    """Add command groups that installed adapters register under ``judgespec.cli``."""
+    from importlib.metadata import entry_points
 
-    for module_name in ("._score_cmds", "._judge_cmds", "._adapter_cmds"):
+    for ep in entry_points(group="judgespec.cli"):
         try:
-            module = import_module(module_name, __name__)
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith(__name__):
-                continue
-            raise
-        for command in getattr(module, "COMMANDS", ()):
-            cli.add_command(command)
+            factory = ep.load()
+        except ImportError:  # the adapter's framework is not installed
+            continue
+        cli.add_command(factory(), name=ep.name)
 
 
-_register_optional()
+_add_plugin_groups()
 
 
 def main() -> None:

@@ -39,7 +39,11 @@ def score(
     out: Path,
     quiet: bool,
 ) -> None:
-    """Score recorded verdicts (no model calls) into a scorecard."""
+    """Score a candidates table, an Inspect log or lm-eval samples into a scorecard.
+
+    Recorded verdicts are scored as they are; lm-eval samples whose verdicts were
+    deferred, or recorded under another contract, are judged under --contract first.
+    """
     from ..pipeline import score_tables
     from ..scorecard import render_terminal, write_scorecard
 

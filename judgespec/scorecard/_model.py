@@ -117,6 +117,8 @@ class RunInfo(_Model):
     """Candidates per prompt requested (the best-of-n ``n``), when known."""
     candidate_pool: str | None = None
     """Which candidates were in the pool (e.g. ``all``, ``sampled t=0.7``), when known."""
+    warnings: list[str] = Field(default_factory=list)
+    """Warnings about the run itself (fewer candidates than n, a judge replaced at run time, ...)."""
 
 
 class RunRecord(RunInfo):
@@ -255,6 +257,11 @@ class Scorecard(_Model):
     """Prompt ids whose top judge scores are tied or within the escalation margin."""
     diagnostics: Diagnostics | None = None
     """Plot samples for the HTML report; null when left out."""
+
+    @property
+    def all_warnings(self) -> list[str]:
+        """The contract's warnings, then the run's."""
+        return [*self.contract.warnings, *self.run.warnings]
 
     @property
     def gates_passed(self) -> bool:

@@ -189,7 +189,7 @@ def render_html(sc: Scorecard) -> str:
         f"<h1>{escape(title)}</h1>",
         _kv(header_items(sc, short=False)),
     ]
-    parts += [f'<div class="warn"><strong>warning:</strong> {escape(w)}</div>' for w in c.warnings]
+    parts += [f'<div class="warn"><strong>warning:</strong> {escape(w)}</div>' for w in sc.all_warnings]
     parts += ["<h2>Metrics</h2>", _metrics(sc)]
     if sc.bon_curve:
         parts += ["<h2>Best-of-k curve</h2>", _bon(sc)]

@@ -49,9 +49,9 @@ def render_markdown(sc: Scorecard) -> str:
     """
     lines = [f"# Judge scorecard: {md_cell(sc.contract.name)}", ""]
     lines += md_table(["", ""], header_items(sc, short=False), "ll")
-    if sc.contract.warnings:
+    if sc.all_warnings:
         lines += ["", "## Warnings", ""]
-        lines += [f"- **warning:** {md_cell(w)}" for w in sc.contract.warnings]
+        lines += [f"- **warning:** {md_cell(w)}" for w in sc.all_warnings]
     lines += ["", "## Metrics", ""]
     lines += md_table(
         ["metric", "estimate", ci_label(sc.run.confidence), "n", "note"],

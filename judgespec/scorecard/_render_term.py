@@ -86,7 +86,7 @@ def render_terminal(sc: Scorecard, console: Console | None = None) -> None:
     out = console if console is not None else Console()
     out.print(Text(f"judgespec scorecard: {sc.contract.name}", style="bold"))
     out.print(_header(sc))
-    for warning in sc.contract.warnings:
+    for warning in sc.all_warnings:
         out.print(Text(f"warning: {warning}", style="yellow"))
     out.print(_metrics(sc))
     if sc.bon_curve:

@@ -1,0 +1,112 @@
+"""``judgespec audit``: judge, score and report in one command, in any framework."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..contract import load_contract
+from ._base import fail
+
+__all__ = ["audit"]
+
+
+@click.command()
+@click.option("--contract", "contract_path", type=click.Path(path_type=Path, dir_okay=False), required=True, help="The judge contract.")
+@click.option("--framework", type=click.Choice(["offline", "inspect", "lmeval"]), default="offline", show_default=True, help="offline: judge a candidates table; inspect/lmeval: generate candidates with a policy model in that framework.")
+@click.option("--candidates", type=click.Path(path_type=Path, dir_okay=False), help="offline: the candidates table (JSONL) to judge.")
+@click.option("--dataset", default=None, help="inspect: local JSONL/CSV with input and target.")
+@click.option("--task", default=None, help="lmeval: base generate_until task (registered name or task YAML).")
+@click.option("--model", default=None, help="inspect/lmeval: the policy model (Inspect 'provider/model'; lm-eval model type such as 'hf').")
+@click.option("--model-args", default=None, help="lmeval: the policy's model_args, e.g. 'pretrained=DIR'.")
+@click.option("--judge-model", default=None, help="inspect: replace the contract's judge (binds the judge model role).")
+@click.option("--n", type=click.IntRange(min=2), default=4, show_default=True, help="inspect/lmeval: candidates per prompt.")
+@click.option("--temperature", type=float, default=1.0, show_default=True, help="inspect/lmeval: policy sampling temperature.")
+@click.option("--oracle", default="match", show_default=True, help="inspect: oracle scorer (match, includes, exact, model_graded_fact, field:<name>).")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Audit only the first N prompts.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
+@click.option("--bootstrap", "n_bootstrap", type=click.IntRange(min=0), default=2000, show_default=True, help="Bootstrap replicates.")
+@click.option("--no-cache", is_flag=True, help="offline: neither read nor write the judge cache.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True, help="Output directory (scorecard.json, report.html, judged tables or framework logs).")
+@click.option("--quiet", is_flag=True, help="No progress bar and no terminal summary.")
+def audit(
+    contract_path: Path,
+    framework: str,
+    candidates: Path | None,
+    dataset: str | None,
+    task: str | None,
+    model: str | None,
+    model_args: str | None,
+    judge_model: str | None,
+    n: int,
+    temperature: float,
+    oracle: str,
+    limit: int | None,
+    seed: int,
+    n_bootstrap: int,
+    no_cache: bool,
+    out_dir: Path,
+    quiet: bool,
+) -> None:
+    """Run a best-of-n audit under a contract; write scorecard.json and report.html."""
+    from ..scorecard import load_scorecard, render_html, render_terminal, write_scorecard
+
+    loaded = load_contract(contract_path)  # fails before any model loads
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if framework == "offline":
+        if candidates is None:
+            fail("--framework offline needs --candidates FILE")
+        assert candidates is not None
+        from ..judge import JudgeCache, read_candidate_rows
+        from ..pipeline import judge_and_score
+
+        rows = read_candidate_rows(candidates, limit=limit)
+        cache = None if no_cache else JudgeCache.default()
+        try:
+            outcome = judge_and_score(
+                loaded,
+                rows,
+                cache=cache,
+                progress=not quiet and sys.stderr.isatty(),
+                dataset=str(candidates),
+                seed=seed,
+                n_bootstrap=n_bootstrap,
+                source=str(candidates),
+            )
+        finally:
+            if cache is not None:
+                cache.close()
+        outcome.judged.write(out_dir)
+        card = outcome.scorecard
+        if not quiet:
+            click.echo(outcome.judged.stats.summary(), err=True)
+        card_path = write_scorecard(card, out_dir / "scorecard.json")
+    else:
+        from .._plugins import load_plugin
+
+        if model is None:
+            fail(f"--framework {framework} needs --model (the policy)")
+        runner = load_plugin("judgespec.frameworks", framework, purpose=f"judgespec audit --framework {framework}")
+        if framework == "inspect":
+            if dataset is None:
+                fail("--framework inspect needs --dataset")
+            card_path = runner(
+                contract_path, dataset=dataset, n=n, model=model, judge_model=judge_model,
+                temperature=temperature, oracle=oracle, out_dir=out_dir, limit=limit,
+            )
+        else:
+            if task is None:
+                fail("--framework lmeval needs --task")
+            card_path = runner(
+                contract_path, task=task, n=n, model=model, model_args=model_args,
+                out_dir=out_dir, limit=limit, temperature=temperature, seed=seed,
+                n_bootstrap=n_bootstrap,
+            )
+        card = load_scorecard(card_path)
+    report = out_dir / "report.html"
+    report.write_text(render_html(card), encoding="utf-8")
+    if not quiet:
+        render_terminal(card)
+    click.echo(f"wrote {card_path} and {report}", err=True)

@@ -1,0 +1,19 @@
+"""The embedded demo: ``judgespec demo`` runs with the package alone, offline."""
+
+from ._arena import ARENA_POOLS, ArenaPool, arena_sample_path, score_arena_pool
+from ._run import DemoResult, run_demo, summary_table
+from ._task import Question, arithmetic_questions, exact_oracle, last_integer
+
+__all__ = [
+    "ARENA_POOLS",
+    "ArenaPool",
+    "DemoResult",
+    "Question",
+    "arena_sample_path",
+    "arithmetic_questions",
+    "exact_oracle",
+    "last_integer",
+    "run_demo",
+    "score_arena_pool",
+    "summary_table",
+]
