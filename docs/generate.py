@@ -81,15 +81,23 @@ def contract_reference() -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _help_of(command: click.Command, path: list[str]) -> list[str]:
-    ctx = click.Context(command, info_name=" ".join(path), terminal_width=100, max_content_width=100)
+def _help_of(command: click.Command, path: list[str], parent: click.Context | None = None) -> list[str]:
+    # Contexts chain as in a real invocation, so settings such as help_option_names apply.
+    ctx = click.Context(
+        command,
+        info_name=path[-1],
+        parent=parent,
+        terminal_width=100,
+        max_content_width=100,
+        **(command.context_settings if parent is None else {}),
+    )
     text = command.get_help(ctx)
     lines = [f"## `{' '.join(path)}`", "", "```text", text.rstrip(), "```", ""]
     if isinstance(command, click.Group):
         for name in sorted(command.list_commands(ctx)):
             sub = command.get_command(ctx, name)
             if sub is not None and not sub.hidden:
-                lines += _help_of(sub, [*path, name])
+                lines += _help_of(sub, [*path, name], ctx)
     return lines
 
 

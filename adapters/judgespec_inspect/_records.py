@@ -14,7 +14,10 @@ Every score of the ``judge_selection`` scorer carries ``metadata["judgespec"]``:
 
 so the whole candidates table (and comparisons table) can be rebuilt from the log alone,
 by the in-log metric, the scorecard hook and :func:`score_from_inspect_log` alike. Rows
-are put in one canonical order (prompt id, then candidate order) so every path hands
+are put in one canonical order, the data set's own (``"order"``: the sample's position,
+set when the audit's data set is built; then epoch; prompt id where no position was
+recorded), then candidate order. That is the order the lm-eval adapter and the offline
+path use, and the cluster bootstrap resamples prompts by position, so every path hands
 identical tables to :func:`judgespec.pipeline.score_tables`.
 """
 
@@ -24,8 +27,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+ORDER_KEY = "judgespec_order"
+"""Sample-metadata key holding the sample's position in the audit's data set."""
+
 __all__ = [
     "META_KEY",
+    "ORDER_KEY",
     "SCHEMA",
     "AuditRows",
     "candidate_pool_text",
@@ -90,9 +97,31 @@ def records_of(metadata: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
     return record if isinstance(record, Mapping) and "candidates" in record else None
 
 
+def _record_order(record: Mapping[str, Any]) -> tuple[int, int, int, str]:
+    order = record.get("order")
+    epoch = record.get("epoch")
+    known = isinstance(order, int)
+    return (
+        0 if known else 1,
+        order if isinstance(order, int) else 0,
+        epoch if isinstance(epoch, int) else 0,
+        str(record["prompt_id"]),
+    )
+
+
+def with_order(samples: Iterable[Any]) -> list[Any]:
+    """Copies of Inspect samples whose metadata records their position (``ORDER_KEY``)."""
+    out = []
+    for position, sample in enumerate(samples):
+        copy = sample.model_copy(deep=False)
+        copy.metadata = {**(sample.metadata or {}), ORDER_KEY: position}
+        out.append(copy)
+    return out
+
+
 def rows_from_records(records: Iterable[Mapping[str, Any]]) -> AuditRows:
     """Canonically ordered table rows from adapter records (see the module docstring)."""
-    ordered = sorted(records, key=lambda r: str(r["prompt_id"]))
+    ordered = sorted(records, key=_record_order)
     out = AuditRows()
     ns: set[int] = set()
     for record in ordered:

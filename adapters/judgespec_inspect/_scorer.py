@@ -54,7 +54,7 @@ from ._backend import InspectBackend, decoding_config
 from ._contracts import resolve_contract
 from ._names import registered
 from ._oracle import Oracle, candidate_state, oracle_utilities, resolve_oracle
-from ._records import META_KEY, SCHEMA, prompt_id_of
+from ._records import META_KEY, ORDER_KEY, SCHEMA, prompt_id_of
 from ._solver import generation_record, pop_forked
 
 __all__ = ["JUDGE_ROLE", "judge_selection", "selection_summary"]
@@ -241,6 +241,7 @@ def judge_selection(contract: str, oracle: str | Scorer = "match", n: int | None
             "schema": SCHEMA,
             "prompt_id": pid,
             "epoch": state.epoch,
+            "order": (state.metadata or {}).get(ORDER_KEY),
             "prompt": state.input_text,
             "n_requested": n,
             "generation": generation_record(state),

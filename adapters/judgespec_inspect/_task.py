@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from inspect_ai import Task, task
-from inspect_ai.dataset import Dataset, Sample, csv_dataset, json_dataset
+from inspect_ai.dataset import Dataset, MemoryDataset, Sample, csv_dataset, json_dataset
 from inspect_ai.model import GenerateConfig
 
 from judgespec import LoadedContract
@@ -24,6 +24,7 @@ from ._contracts import contract_ref
 from ._metric import selection_metrics
 from ._names import registered
 from ._oracle import resolve_oracle
+from ._records import with_order
 from ._scorer import judge_selection
 from ._solver import bon_candidates
 
@@ -52,6 +53,16 @@ def _record_to_sample(record: dict[str, Any]) -> Sample:
         target="" if target is None else str(target),
         id=record.get("id"),
         metadata=extra or None,
+    )
+
+
+def ordered_dataset(dataset: Dataset) -> Dataset:
+    """The data set with each sample's position recorded (the audit's prompt order)."""
+    return MemoryDataset(
+        with_order(dataset),
+        name=getattr(dataset, "name", None),
+        location=getattr(dataset, "location", None),
+        shuffled=bool(getattr(dataset, "shuffled", False)),
     )
 
 
@@ -131,7 +142,7 @@ def bon_audit(
     if n < 2:
         raise ValueError(f"n must be at least 2 for a best-of-n audit, got {n}")
     resolve_oracle(oracle)
-    samples = load_audit_dataset(dataset)
+    samples = ordered_dataset(load_audit_dataset(dataset))
     return Task(
         dataset=samples,
         solver=bon_candidates(n=n, seed=seed),

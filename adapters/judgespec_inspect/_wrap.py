@@ -28,7 +28,7 @@ from ._metric import selection_metrics
 from ._oracle import ORACLE_NAMES, resolve_oracle
 from ._scorer import judge_selection
 from ._solver import bon_candidates, repeat_candidates
-from ._task import audit_metadata
+from ._task import audit_metadata, ordered_dataset
 
 __all__ = ["audit_task"]
 
@@ -142,6 +142,7 @@ def audit_task(
     )
     return task_with(
         copy(task),
+        dataset=ordered_dataset(task.dataset),
         solver=solver,
         scorer=bound.scorer,
         metrics=bound.metrics,

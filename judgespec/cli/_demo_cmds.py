@@ -17,7 +17,7 @@ __all__ = ["demo"]
 @click.option("--seed", type=int, default=0, show_default=True)
 def demo(out_dir: Path, quick: bool, no_live: bool, seed: int) -> None:
     """Audit the bundled Arena sample, then SmolLM2 judging SmolLM2 on a CPU."""
-    from ..demo import run_demo, summary_table
+    from ..demo import live_notes, run_demo, summary_table
 
     console = Console(stderr=True)
     result = run_demo(out_dir, quick=quick, live=not no_live, seed=seed, console=console)
@@ -29,6 +29,8 @@ def demo(out_dir: Path, quick: bool, no_live: bool, seed: int) -> None:
         "Global correlation can look fine while within-prompt correlation and recovery "
         "(the share of perfect selection's gain over random that the judge captures) stay low."
     )
+    for note in live_notes(result):
+        out.print(f"  {note}")
     for key, path in result.reports.items():
         out.print(f"  {key}: {path}")
     out.print(f"done in {result.seconds:.0f} s")

@@ -1,7 +1,7 @@
 """The embedded demo: ``judgespec demo`` runs with the package alone, offline."""
 
 from ._arena import ARENA_POOLS, ArenaPool, arena_sample_path, score_arena_pool
-from ._run import DemoResult, run_demo, summary_table
+from ._run import DemoResult, live_notes, run_demo, summary_table
 from ._task import Question, arithmetic_questions, exact_oracle, last_integer
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "arithmetic_questions",
     "exact_oracle",
     "last_integer",
+    "live_notes",
     "run_demo",
     "score_arena_pool",
     "summary_table",

@@ -14,7 +14,7 @@ from ..scorecard import Scorecard, render_html, write_scorecard
 from ._arena import ARENA_POOLS, score_arena_pool
 from ._task import arithmetic_questions
 
-__all__ = ["DemoResult", "run_demo"]
+__all__ = ["DemoResult", "live_notes", "run_demo", "summary_table"]
 
 
 @dataclass
@@ -61,6 +61,27 @@ def summary_table(result: DemoResult) -> Table:
             str(card.counts.parse_failures + card.counts.comparison_parse_failures),
         )
     return table
+
+
+def live_notes(result: DemoResult) -> list[str]:
+    """One line per live audit on what the numbers alone do not show."""
+    notes: list[str] = []
+    for key, card in result.scorecards.items():
+        if not key.startswith("live-"):
+            continue
+        c = card.counts
+        if card.contract.protocol in ("pairwise", "tournament"):
+            pc = card.metrics.get("position_consistency")
+            pf = card.metrics.get("preference_fairness")
+            text = f"{key}: {c.comparison_parse_failures} of {c.comparisons} comparisons unparsable"
+            if pc is not None and pc.estimate == pc.estimate:
+                text += f"; position consistency {pc.estimate:.2f}"
+            if pf is not None and pf.estimate == pf.estimate:
+                text += f", preference fairness {pf.estimate:+.2f} (+1: always the first slot)"
+            notes.append(text)
+        else:
+            notes.append(f"{key}: {c.parse_failures} of {c.candidates} verdicts unparsable (counted, never replaced by a score)")
+    return notes
 
 
 def run_demo(
