@@ -64,6 +64,8 @@ def run_inspect_audit(
     out_dir: str | Path = "logs",
     limit: int | None = None,
     display: str = "none",
+    seed: int = 0,
+    n_bootstrap: int = 2000,
 ) -> Path:
     """Run ``bon_audit`` with Inspect and return the path of its scorecard JSON.
 
@@ -78,6 +80,8 @@ def run_inspect_audit(
         out_dir: Inspect log directory; the scorecard lands beside the log.
         limit: Audit only the first ``limit`` samples.
         display: Inspect's display (``none``, ``plain``, ``rich``, ``full``).
+        seed: Seed of the scorecard's cluster bootstrap.
+        n_bootstrap: Bootstrap replicates behind every interval.
     """
     from inspect_ai import eval as inspect_eval
 
@@ -85,7 +89,13 @@ def run_inspect_audit(
 
     try:
         task = bon_audit(
-            contract=str(contract_path), dataset=str(dataset), n=n, temperature=temperature, oracle=oracle
+            contract=str(contract_path),
+            dataset=str(dataset),
+            n=n,
+            temperature=temperature,
+            oracle=oracle,
+            audit_seed=seed,
+            n_bootstrap=n_bootstrap,
         )
     except (ValueError, OSError) as exc:  # bad n, oracle or data set: one line
         raise JudgespecError(str(exc)) from None

@@ -95,6 +95,7 @@ def audit(
             card_path = runner(
                 contract_path, dataset=dataset, n=n, model=model, judge_model=judge_model,
                 temperature=temperature, oracle=oracle, out_dir=out_dir, limit=limit,
+                seed=seed, n_bootstrap=n_bootstrap,
             )
         else:
             if task is None:

@@ -29,6 +29,7 @@ from ._cache import CacheInfo, JudgeCache
 from ._embedded import (
     EMBEDDED_MODEL_ID,
     directory_sha256,
+    embedded_dir,
     gguf_path,
     gguf_sha256,
     load_embedded,
@@ -70,6 +71,7 @@ __all__ = [
     "cache_dir",
     "copeland",
     "directory_sha256",
+    "embedded_dir",
     "expected_score",
     "gguf_path",
     "gguf_sha256",

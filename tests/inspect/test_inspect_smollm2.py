@@ -29,13 +29,13 @@ def smollm2_dir() -> Path:
     pytest.importorskip("transformers")
     torch.set_num_threads(1)
     from judgespec import BackendError
-    from judgespec.judge import _embedded, load_embedded
+    from judgespec.judge import embedded_dir, gguf_path, load_embedded
 
     try:
-        _embedded.gguf_path()
+        gguf_path()
     except BackendError as exc:
         pytest.skip(str(exc))
-    target = _embedded.embedded_dir()
+    target = embedded_dir()
     if not (target / "config.json").is_file():
         load_embedded()  # converts the GGUF into target
     return target

@@ -28,6 +28,7 @@ EXPECTED = {
     "copeland",
     "directory_sha256",
     "expected_score",
+    "embedded_dir",
     "gguf_path",
     "gguf_sha256",
     "judge_candidates",

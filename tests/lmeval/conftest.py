@@ -270,8 +270,7 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def smollm2_dir() -> Path:
     """The embedded SmolLM2-135M-Instruct as a safetensors folder (converted once, cached)."""
     from judgespec import BackendError
-    from judgespec.judge import load_embedded
-    from judgespec.judge._embedded import embedded_dir
+    from judgespec.judge import embedded_dir, load_embedded
 
     try:
         load_embedded("cpu")
