@@ -152,35 +152,21 @@ def read_candidate_rows(path: str | Path, *, limit: int | None = None) -> list[d
     that cannot be read, a line that is not a JSON object, or a row without
     ``prompt_id``.
     """
-    p = Path(path)
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise AuditDataError(f"{p}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AuditDataError(f"{p}: cannot read ({exc}); give a UTF-8 JSON Lines file") from None
+    from ..audit._table import _read_records
+
+    source, records = _read_records(path)
     rows: list[dict[str, Any]] = []
     prompts: set[str] = set()
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise AuditDataError(
-                f"{p}:{n}: not valid JSON ({exc.msg}); one JSON object per line"
-            ) from None
-        if not isinstance(row, dict):
-            raise AuditDataError(f"{p}:{n}: expected a JSON object, got {type(row).__name__}")
+    for n, row in records:
         if row.get("prompt_id") is None:
             raise AuditDataError(
-                f"{p}:{n}: missing prompt_id; every row needs prompt_id and candidate_id"
+                f"{source}:{n}: missing prompt_id; every row needs prompt_id and candidate_id"
             )
         key = json.dumps(row["prompt_id"], sort_keys=True)
         if limit is not None and key not in prompts and len(prompts) >= limit:
             continue
         prompts.add(key)
-        rows.append(row)
+        rows.append(dict(row))
     if not rows:
-        raise AuditDataError(f"{p}: empty: no candidate rows")
+        raise AuditDataError(f"{source}: empty: no candidate rows")
     return rows

@@ -179,7 +179,7 @@ def test_cli_judge_errors_are_one_line(tmp_path: Path, recorded: tuple[Path, Pat
     assert result.exit_code == 1
     assert (
         result.output.strip()
-        == f"Error: {bad}:2: not valid JSON (Expecting value); one JSON object per line"
+        == f"Error: {bad}:2: invalid JSON (Expecting value at column 1): each line must be one JSON object"
     )
     both = runner.invoke(
         cli,
