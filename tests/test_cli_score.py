@@ -94,3 +94,15 @@ def test_import_judgebench(shared_data: Path, tmp_path: Path) -> None:
     metrics = json.loads(card.read_text())["metrics"]
     assert 0.5 < metrics["position_consistency"]["estimate"] < 1.0
     assert 0.5 < metrics["pairwise_accuracy"]["estimate"] < 1.0
+
+
+def test_score_strict_rejects_unknown_columns(tmp_path: Path) -> None:
+    table = tmp_path / "c.jsonl"
+    table.write_text(
+        '{"prompt_id": "p", "candidate_id": "a", "oracle": 1, "judge_score": 1}\n'
+        '{"prompt_id": "p", "candidate_id": "b", "oracle": 0, "judge_score": 2, "judge_scroe": 3}\n'
+    )
+    assert run("score", "--candidates", str(table), "--bootstrap", "0", "--out", str(tmp_path / "a.json"), "--quiet").returncode == 0
+    proc = run("score", "--candidates", str(table), "--strict", "--out", str(tmp_path / "b.json"))
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"Error: {table}:2: unknown column 'judge_scroe'")

@@ -25,6 +25,7 @@ __all__ = ["COMMANDS"]
 @click.option("--dataset", default=None, help="Data set name recorded in the scorecard.")
 @click.option("--framework", default="offline", show_default=True, help="Framework recorded in the scorecard.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="Where to write SCORECARD.json.")
+@click.option("--strict", is_flag=True, help="Reject columns outside the candidates/comparisons formats.")
 @click.option("--quiet", is_flag=True, help="Do not print the terminal summary.")
 def score(
     candidates: Path | None,
@@ -37,6 +38,7 @@ def score(
     dataset: str | None,
     framework: str,
     out: Path,
+    strict: bool,
     quiet: bool,
 ) -> None:
     """Score a candidates table, an Inspect log or lm-eval samples into a scorecard.
@@ -54,9 +56,11 @@ def score(
     if candidates is not None:
         from ..audit import read_candidates, read_comparisons
 
-        table = read_candidates(candidates)
+        table = read_candidates(candidates, strict=strict)
         cand_rows = table.to_rows()
-        comp_rows = read_comparisons(comparisons, table).to_rows() if comparisons else None
+        comp_rows = (
+            read_comparisons(comparisons, table, strict=strict).to_rows() if comparisons else None
+        )
         card = score_tables(
             cand_rows,
             comp_rows,
