@@ -55,3 +55,22 @@ def test_audit_needs_its_framework_inputs(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert proc.stderr.startswith(f"Error: {bad}:") and "pointless" in proc.stderr
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+def test_audit_section_supplies_defaults(tmp_path: Path) -> None:
+    """Options left out come from the contract's audit section (relative to the contract)."""
+    import shutil
+
+    shutil.copy(DATASET, tmp_path / "questions.jsonl")
+    contract = tmp_path / "judge.yaml"
+    contract.write_text(
+        CONTRACT.read_text()
+        + "audit:\n  dataset: questions.jsonl\n  n: 3\n  policy_model: judgespec-scripted/arithmetic\n"
+    )
+    out = tmp_path / "run"
+    proc = run("audit", "--framework", "inspect", "--contract", str(contract), "--bootstrap", "50", "--out", str(out), "--quiet", cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
+    card = json.loads(next(out.glob("*.scorecard.json")).read_text())
+    assert card["run"]["n"] == 3
+    assert card["run"]["policy_model"] == "judgespec-scripted/arithmetic"
+    assert card["counts"]["candidates"] == 3 * card["counts"]["prompts"]

@@ -22,9 +22,9 @@ __all__ = ["audit"]
 @click.option("--model", default=None, help="inspect/lmeval: the policy model (Inspect 'provider/model'; lm-eval model type such as 'hf').")
 @click.option("--model-args", default=None, help="lmeval: the policy's model_args, e.g. 'pretrained=DIR'.")
 @click.option("--judge-model", default=None, help="inspect: replace the contract's judge (binds the judge model role).")
-@click.option("--n", type=click.IntRange(min=2), default=4, show_default=True, help="inspect/lmeval: candidates per prompt.")
+@click.option("--n", type=click.IntRange(min=2), default=None, help="inspect/lmeval: candidates per prompt (default: the contract's audit.n, else 4).")
 @click.option("--temperature", type=float, default=1.0, show_default=True, help="inspect/lmeval: policy sampling temperature.")
-@click.option("--oracle", default="match", show_default=True, help="inspect: oracle scorer (match, includes, exact, model_graded_fact, field:<name>).")
+@click.option("--oracle", default=None, help="inspect: oracle scorer (match, includes, exact, model_graded_fact, field:<name>; default: the contract's audit.oracle, else match).")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Audit only the first N prompts.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
 @click.option("--bootstrap", "n_bootstrap", type=click.IntRange(min=0), default=2000, show_default=True, help="Bootstrap replicates.")
@@ -40,9 +40,9 @@ def audit(
     model: str | None,
     model_args: str | None,
     judge_model: str | None,
-    n: int,
+    n: int | None,
     temperature: float,
-    oracle: str,
+    oracle: str | None,
     limit: int | None,
     seed: int,
     n_bootstrap: int,
@@ -50,10 +50,28 @@ def audit(
     out_dir: Path,
     quiet: bool,
 ) -> None:
-    """Run a best-of-n audit under a contract; write scorecard.json and report.html."""
+    """Run a best-of-n audit under a contract; write scorecard.json and report.html.
+
+    Options not given come from the contract's optional ``audit:`` section (data set,
+    n, oracle, policy model; a relative data set path is relative to the contract).
+    """
     from ..scorecard import load_scorecard, render_html, render_terminal, write_scorecard
 
     loaded = load_contract(contract_path)  # fails before any model loads
+    defaults = loaded.contract.audit
+    if defaults is not None:
+        data = _relative_to(contract_path, defaults.dataset)
+        if framework == "offline" and candidates is None and data is not None:
+            candidates = Path(data)
+        if framework == "inspect" and dataset is None:
+            dataset = data
+        if framework == "lmeval" and task is None:
+            task = data
+        n = n if n is not None else defaults.n
+        oracle = oracle if oracle is not None else defaults.oracle
+        model = model if model is not None else defaults.policy_model
+    n = n if n is not None else 4
+    oracle = oracle if oracle is not None else "match"
     out_dir.mkdir(parents=True, exist_ok=True)
     if framework == "offline":
         if candidates is None:
@@ -111,3 +129,11 @@ def audit(
     if not quiet:
         render_terminal(card)
     click.echo(f"wrote {card_path} and {report}", err=True)
+
+
+def _relative_to(contract_path: Path, value: str | None) -> str | None:
+    """A data set path from the contract's audit section, resolved against the contract."""
+    if value is None:
+        return None
+    candidate = contract_path.parent / value
+    return str(candidate) if candidate.exists() else value

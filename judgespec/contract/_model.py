@@ -364,10 +364,10 @@ class TiePolicy(_Strict):
 
 
 class AuditSection(_Strict):
-    """Defaults for audits of this contract. Not part of the fingerprint."""
+    """Defaults for ``judgespec audit`` runs of this contract. Not part of the fingerprint."""
 
     dataset: str | None = None
-    """Data set path or name."""
+    """Data set: a candidates table (offline), a JSONL/CSV data set (inspect) or a task (lmeval); a relative path is relative to the contract."""
     n: int | None = Field(default=None, ge=2)
     """Candidates per prompt."""
     oracle: str | None = None
