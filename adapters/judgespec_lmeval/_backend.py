@@ -146,20 +146,11 @@ def _split_args(judge: JudgeModel) -> tuple[str, dict[str, Any]]:
     return engine, args
 
 
-def _local_dir(judge: JudgeModel) -> Path | None:
-    path = judge.model_args.get("pretrained")
-    candidate = Path(path) if isinstance(path, str) else Path(judge.model)
-    return candidate if candidate.is_dir() else None
-
-
 def resolve_lmeval_revision(judge: JudgeModel) -> str | None:
     """The ``lmeval`` backend's actual revision of a judge (None: a hub id)."""
-    from judgespec.judge import EMBEDDED_MODEL_ID, directory_sha256, gguf_sha256
+    from judgespec.judge import resolve_local_revision
 
-    if judge.model == EMBEDDED_MODEL_ID:
-        return gguf_sha256()
-    local = _local_dir(judge)
-    return directory_sha256(local) if local is not None else None
+    return resolve_local_revision(judge, path_arg="pretrained")
 
 
 register_revision_resolver("lmeval", resolve_lmeval_revision)

@@ -33,6 +33,7 @@ from ._embedded import (
     gguf_path,
     gguf_sha256,
     load_embedded,
+    resolve_local_revision,
 )
 from ._engine import judge_candidates
 from ._output import JudgeOutput, JudgeStats, read_candidate_rows, write_jsonl, write_judge_output
@@ -83,6 +84,7 @@ __all__ = [
     "read_candidate_rows",
     "register_backend",
     "request_hash",
+    "resolve_local_revision",
     "win_matrix",
     "win_share",
     "write_jsonl",

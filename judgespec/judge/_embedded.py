@@ -39,6 +39,7 @@ __all__ = [
     "gguf_path",
     "gguf_sha256",
     "load_embedded",
+    "resolve_local_revision",
     "resolve_transformers_revision",
 ]
 
@@ -188,18 +189,23 @@ def load_embedded(device: str = "cpu", dtype: Any = None) -> tuple[Any, Any]:
     return model, tokenizer
 
 
-def _local_dir(judge: JudgeModel) -> Path | None:
-    path = judge.model_args.get("path")
+def resolve_local_revision(judge: JudgeModel, *, path_arg: str = "path") -> str | None:
+    """A judge's actual revision when it is on disk; None for a hub id.
+
+    The embedded model resolves to its GGUF hash; a local directory (``model_args``
+    ``path_arg``, else the model id when it names a directory) to the content hash of
+    its weight files. Backends that load local models share this rule.
+    """
+    if judge.model == EMBEDDED_MODEL_ID:
+        return gguf_sha256()
+    path = judge.model_args.get(path_arg)
     candidate = Path(path) if isinstance(path, str) else Path(judge.model)
-    return candidate if candidate.is_dir() else None
+    return directory_sha256(candidate) if candidate.is_dir() else None
 
 
 def resolve_transformers_revision(judge: JudgeModel) -> str | None:
     """The ``transformers`` backend's actual revision of a judge (None: a hub id)."""
-    if judge.model == EMBEDDED_MODEL_ID:
-        return gguf_sha256()
-    local = _local_dir(judge)
-    return directory_sha256(local) if local is not None else None
+    return resolve_local_revision(judge, path_arg="path")
 
 
 register_revision_resolver("transformers", resolve_transformers_revision)

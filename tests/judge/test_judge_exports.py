@@ -39,6 +39,7 @@ EXPECTED = {
     "read_candidate_rows",
     "register_backend",
     "request_hash",
+    "resolve_local_revision",
     "win_matrix",
     "win_share",
     "write_jsonl",
