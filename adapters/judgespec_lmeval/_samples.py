@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from judgespec import AuditDataError
+from judgespec.audit import iter_jsonl
 
 from ._settings import AUDIT_METRICS, METADATA_KEY, AuditSettings
 
@@ -146,22 +147,7 @@ def docs_from_samples(
 
 
 def _parse_lines(path: Path) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    try:
-        with path.open(encoding="utf-8") as handle:
-            for number, text in enumerate(handle, start=1):
-                if not text.strip():
-                    continue
-                try:
-                    item = json.loads(text)
-                except json.JSONDecodeError as exc:
-                    raise AuditDataError(f"{path}:{number}: invalid JSON ({exc.msg})") from None
-                if not isinstance(item, dict):
-                    raise AuditDataError(f"{path}:{number}: expected a JSON object per line")
-                out.append(item)
-    except OSError as exc:
-        raise AuditDataError(f"{path}: cannot read samples: {exc.strerror or exc}") from None
-    return out
+    return [item for _, item in iter_jsonl(path)]
 
 
 def read_lmeval_samples(

@@ -7,6 +7,7 @@ formula, tie handling and reference are in the docstrings of
 :mod:`judgespec.audit._metrics`.
 """
 
+from .._jsonl import iter_jsonl
 from ._audit import run_audit
 from ._convert import arena_to_candidates, judgebench_reward_to_candidates, judgebench_to_tables
 from ._metrics import METRIC_NAMES
@@ -25,6 +26,7 @@ __all__ = [
     "ComparisonsTable",
     "MetricEstimate",
     "arena_to_candidates",
+    "iter_jsonl",
     "judgebench_reward_to_candidates",
     "judgebench_to_tables",
     "read_candidates",

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import AuditDataError
-from ._table import _read_jsonl
+from .._jsonl import iter_jsonl as _read_jsonl
 
 __all__ = ["arena_to_candidates", "judgebench_reward_to_candidates", "judgebench_to_tables"]
 

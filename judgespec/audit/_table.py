@@ -21,12 +21,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .._errors import AuditDataError, MissingExtraError
+from .._jsonl import iter_jsonl as _read_jsonl
 
 __all__ = [
     "WINNER_FIRST",
@@ -144,46 +145,6 @@ def _check_columns(source: str, line: int, rec: Mapping[str, Any], allowed: Sequ
                 line,
                 f"unknown column {key!r}: strict mode allows only {', '.join(allowed)}",
             )
-
-
-def _read_jsonl(path: Path) -> Iterator[Record]:
-    """Records of a JSONL file (``.jsonl.gz`` is read through gzip)."""
-    source = str(path)
-    try:
-        if path.name.lower().endswith(".gz"):
-            import gzip
-
-            handle: TextIO = gzip.open(path, "rt", encoding="utf-8")
-        else:
-            handle = path.open(encoding="utf-8")
-    except FileNotFoundError:
-        raise _fail(source, None, "no such file") from None
-    except OSError as exc:
-        raise _fail(source, None, f"cannot read file ({exc.strerror})") from None
-    with handle:
-        try:
-            for number, text in enumerate(handle, start=1):
-                if not text.strip():
-                    continue
-                try:
-                    rec = json.loads(text)
-                except json.JSONDecodeError as exc:
-                    raise _fail(
-                        source,
-                        number,
-                        f"invalid JSON ({exc.msg} at column {exc.colno}): "
-                        "each line must be one JSON object",
-                    ) from None
-                if not isinstance(rec, dict):
-                    raise _fail(
-                        source,
-                        number,
-                        f"expected a JSON object, got {type(rec).__name__}: "
-                        "each line must be one JSON object",
-                    )
-                yield number, rec
-        except UnicodeDecodeError:
-            raise _fail(source, None, "not UTF-8 text: write JSONL in UTF-8") from None
 
 
 def _read_parquet(path: Path) -> Iterator[Record]:

@@ -13,12 +13,12 @@ The path is taken as given (relative paths resolve against the working directory
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from .._errors import BackendError
+from .._jsonl import iter_jsonl
 from ..contract import JudgeModel
 from ._backend import GenerateRequest, Generation, JudgeBackend, TokenScoreRequest, register_backend
 from ._cache import decode_floats
@@ -42,20 +42,8 @@ class ReplayBackend:
         """Index a JSON Lines file of raw judgments by (request hash, sample)."""
         p = Path(path)
         records: dict[tuple[str, int], dict[str, Any]] = {}
-        try:
-            lines = p.read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            raise BackendError(
-                f"replay: cannot read {p} ({exc.strerror}); set model_args.path to a judgments.jsonl file"
-            ) from None
-        for n, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise BackendError(f"{p}:{n}: not valid JSON ({exc.msg})") from None
-            if not isinstance(record, dict) or not isinstance(record.get("request_hash"), str):
+        for n, record in iter_jsonl(p):
+            if not isinstance(record.get("request_hash"), str):
                 raise BackendError(
                     f"{p}:{n}: a recorded judgment needs 'request_hash' and 'sample'"
                 )

@@ -15,6 +15,7 @@ EXPECTED = {
     "ComparisonsTable",
     "MetricEstimate",
     "arena_to_candidates",
+    "iter_jsonl",
     "judgebench_reward_to_candidates",
     "judgebench_to_tables",
     "read_candidates",
