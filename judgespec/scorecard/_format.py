@@ -7,12 +7,16 @@ import math
 from judgespec.scorecard._model import Scorecard
 
 __all__ = [
+    "BON_HEADER",
     "ESCALATIONS_SHOWN",
+    "bon_rows",
     "ci_label",
     "count_items",
     "fmt_ci",
     "fmt_num",
     "header_items",
+    "metric_header",
+    "metric_rows",
     "short_fingerprint",
 ]
 
@@ -99,3 +103,35 @@ def count_items(sc: Scorecard) -> list[tuple[str, str]]:
             ("comparison parse failures", str(k.comparison_parse_failures)),
         ]
     return items
+
+
+BON_HEADER = ["k", "judge", "oracle", "random", "recovery", "prompts"]
+"""Column names of the best-of-k table."""
+
+
+def metric_header(sc: Scorecard) -> list[str]:
+    """Column names of the metrics table."""
+    return ["metric", "estimate", ci_label(sc.run.confidence), "n", "note"]
+
+
+def metric_rows(sc: Scorecard) -> list[list[str]]:
+    """One row of text per metric, in the scorecard's order (every renderer's table)."""
+    return [
+        [name, fmt_num(m.estimate), fmt_ci(m.ci_low, m.ci_high), f"{m.n} {m.unit}", m.reason or ""]
+        for name, m in sc.metrics.items()
+    ]
+
+
+def bon_rows(sc: Scorecard) -> list[list[str]]:
+    """One row of text per point of the best-of-k curve."""
+    return [
+        [
+            str(p.k),
+            fmt_num(p.utility),
+            fmt_num(p.oracle_utility),
+            fmt_num(p.random_utility),
+            fmt_num(p.recovery),
+            str(p.prompts),
+        ]
+        for p in sc.bon_curve
+    ]

@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from html import escape
 
 from judgespec.scorecard._format import (
+    BON_HEADER,
     ESCALATIONS_SHOWN,
-    ci_label,
+    bon_rows,
     count_items,
-    fmt_ci,
     fmt_num,
     header_items,
+    metric_header,
+    metric_rows,
 )
 from judgespec.scorecard._model import Scorecard
 from judgespec.scorecard._svg import Series, bar_chart, line_chart, scatter_chart
@@ -61,20 +63,7 @@ def _kv(items: Sequence[tuple[str, str]]) -> str:
 
 
 def _metrics(sc: Scorecard) -> str:
-    return _table(
-        ["metric", "estimate", ci_label(sc.run.confidence), "n", "note"],
-        [
-            [
-                name,
-                fmt_num(m.estimate),
-                fmt_ci(m.ci_low, m.ci_high),
-                f"{m.n} {m.unit}",
-                m.reason or "",
-            ]
-            for name, m in sc.metrics.items()
-        ],
-        [False, True, True, True, False],
-    )
+    return _table(metric_header(sc), metric_rows(sc), [False, True, True, True, False])
 
 
 def _bon(sc: Scorecard) -> str:
@@ -89,21 +78,7 @@ def _bon(sc: Scorecard) -> str:
         x_label="k (candidates per prompt)",
         y_label="oracle utility",
     )
-    table = _table(
-        ["k", "judge", "oracle", "random", "recovery", "prompts"],
-        [
-            [
-                str(p.k),
-                fmt_num(p.utility),
-                fmt_num(p.oracle_utility),
-                fmt_num(p.random_utility),
-                fmt_num(p.recovery),
-                str(p.prompts),
-            ]
-            for p in curve
-        ],
-        [True] * 6,
-    )
+    table = _table(BON_HEADER, bon_rows(sc), [True] * len(BON_HEADER))
     return f'<div class="plots">{chart}{table}</div>'
 
 

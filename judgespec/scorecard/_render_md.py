@@ -6,12 +6,14 @@ import re
 from collections.abc import Sequence
 
 from judgespec.scorecard._format import (
+    BON_HEADER,
     ESCALATIONS_SHOWN,
-    ci_label,
+    bon_rows,
     count_items,
-    fmt_ci,
     fmt_num,
     header_items,
+    metric_header,
+    metric_rows,
 )
 from judgespec.scorecard._model import Scorecard
 
@@ -53,37 +55,10 @@ def render_markdown(sc: Scorecard) -> str:
         lines += ["", "## Warnings", ""]
         lines += [f"- **warning:** {md_cell(w)}" for w in sc.all_warnings]
     lines += ["", "## Metrics", ""]
-    lines += md_table(
-        ["metric", "estimate", ci_label(sc.run.confidence), "n", "note"],
-        [
-            [
-                name,
-                fmt_num(m.estimate),
-                fmt_ci(m.ci_low, m.ci_high),
-                f"{m.n} {m.unit}",
-                m.reason or "",
-            ]
-            for name, m in sc.metrics.items()
-        ],
-        "lrrrl",
-    )
+    lines += md_table(metric_header(sc), metric_rows(sc), "lrrrl")
     if sc.bon_curve:
         lines += ["", "## Best-of-k curve", ""]
-        lines += md_table(
-            ["k", "judge", "oracle", "random", "recovery", "prompts"],
-            [
-                [
-                    str(p.k),
-                    fmt_num(p.utility),
-                    fmt_num(p.oracle_utility),
-                    fmt_num(p.random_utility),
-                    fmt_num(p.recovery),
-                    str(p.prompts),
-                ]
-                for p in sc.bon_curve
-            ],
-            "rrrrrr",
-        )
+        lines += md_table(BON_HEADER, bon_rows(sc), "r" * len(BON_HEADER))
     lines += ["", "## Counts", ""]
     lines += md_table(["count", "value"], count_items(sc), "lr")
     if sc.gates:

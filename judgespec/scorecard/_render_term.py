@@ -6,7 +6,15 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from judgespec.scorecard._format import ci_label, count_items, fmt_ci, fmt_num, header_items
+from judgespec.scorecard._format import (
+    BON_HEADER,
+    bon_rows,
+    count_items,
+    fmt_num,
+    header_items,
+    metric_header,
+    metric_rows,
+)
 from judgespec.scorecard._model import Scorecard
 
 __all__ = ["render_terminal"]
@@ -27,35 +35,22 @@ def _header(sc: Scorecard) -> Table:
 
 def _metrics(sc: Scorecard) -> Table:
     table = Table(title="Metrics", title_justify="left")
-    table.add_column("metric")
-    table.add_column("estimate", justify="right")
-    table.add_column(ci_label(sc.run.confidence), justify="right")
-    table.add_column("n", justify="right")
-    table.add_column("note", style="dim")
-    for name, m in sc.metrics.items():
-        table.add_row(
-            Text(name),
-            Text(fmt_num(m.estimate)),
-            Text(fmt_ci(m.ci_low, m.ci_high)),
-            Text(f"{m.n} {m.unit}"),
-            Text(m.reason or ""),
-        )
+    name, estimate, ci, n, note = metric_header(sc)
+    table.add_column(name)
+    for column in (estimate, ci, n):
+        table.add_column(column, justify="right")
+    table.add_column(note, style="dim")
+    for row in metric_rows(sc):
+        table.add_row(*(Text(cell) for cell in row))
     return table
 
 
 def _bon(sc: Scorecard) -> Table:
     table = Table(title="Best-of-k (expected oracle utility)", title_justify="left")
-    for column in ("k", "judge", "oracle", "random", "recovery", "prompts"):
+    for column in BON_HEADER:
         table.add_column(column, justify="right")
-    for p in sc.bon_curve:
-        table.add_row(
-            str(p.k),
-            fmt_num(p.utility),
-            fmt_num(p.oracle_utility),
-            fmt_num(p.random_utility),
-            fmt_num(p.recovery),
-            str(p.prompts),
-        )
+    for row in bon_rows(sc):
+        table.add_row(*row)
     return table
 
 
