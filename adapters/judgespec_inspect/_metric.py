@@ -23,6 +23,7 @@ import math
 from inspect_ai.scorer import Metric, SampleScore, Value, metric
 
 from judgespec import JudgespecError
+from judgespec.audit import HEADLINE_METRICS
 
 from ._contracts import resolve_contract
 from ._names import registered
@@ -33,17 +34,6 @@ __all__ = ["HEADLINE_METRICS", "selection_metrics"]
 
 logger = logging.getLogger(__name__)
 
-HEADLINE_METRICS: tuple[str, ...] = (
-    "recovery",
-    "top1_accuracy",
-    "regret",
-    "r_within",
-    "r_global",
-    "tie_rate",
-    "top_tie_rate",
-    "parse_failure_rate",
-)
-"""Metrics always present in the log (NaN when undefined)."""
 
 _COUNTS = ("prompts", "candidates", "parse_failures", "short_prompts")
 

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from judgespec import JudgespecError
+from judgespec.audit import HEADLINE_METRICS
 
 __all__ = [
     "AUDIT_METRICS",
@@ -27,18 +28,7 @@ __all__ = [
 METADATA_KEY = "judgespec"
 """Key of the audit settings inside a task config's ``metadata``."""
 
-AUDIT_METRICS: tuple[str, ...] = (
-    "recovery",
-    "top1_accuracy",
-    "regret",
-    "r_within",
-    "r_global",
-    "tie_rate",
-    "top_tie_rate",
-    "sign_agreement",
-    "kappa",
-    "parse_failure_rate",
-)
+AUDIT_METRICS: tuple[str, ...] = HEADLINE_METRICS
 """Scorecard metrics a compiled task reports as lm-eval metrics (same names, same values).
 
 Length metrics are left to the scorecard: lm-eval's per-document metric values carry no

@@ -10,12 +10,13 @@ formula, tie handling and reference are in the docstrings of
 from .._jsonl import iter_jsonl
 from ._audit import run_audit
 from ._convert import arena_to_candidates, judgebench_reward_to_candidates, judgebench_to_tables
-from ._metrics import METRIC_NAMES
+from ._metrics import HEADLINE_METRICS, METRIC_NAMES
 from ._result import AuditCounts, AuditDiagnostics, AuditResult, BonPoint, MetricEstimate
 from ._selection import TIE_POLICIES
 from ._table import CandidatesTable, ComparisonsTable, read_candidates, read_comparisons
 
 __all__ = [
+    "HEADLINE_METRICS",
     "METRIC_NAMES",
     "TIE_POLICIES",
     "AuditCounts",

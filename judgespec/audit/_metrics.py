@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 Float = NDArray[np.float64]
 
-__all__ = ["METRICS", "METRIC_NAMES", "MetricSpec", "Sums"]
+__all__ = ["HEADLINE_METRICS", "METRICS", "METRIC_NAMES", "MetricSpec", "Sums"]
 
 
 class Sums:
@@ -469,3 +469,18 @@ METRICS: tuple[MetricSpec, ...] = (
 
 METRIC_NAMES: tuple[str, ...] = tuple(spec.name for spec in METRICS)
 """Names of the metrics in :attr:`AuditResult.metrics`, in reporting order."""
+
+HEADLINE_METRICS: tuple[str, ...] = (
+    "recovery",
+    "top1_accuracy",
+    "regret",
+    "r_within",
+    "r_global",
+    "tie_rate",
+    "top_tie_rate",
+    "sign_agreement",
+    "kappa",
+    "parse_failure_rate",
+)
+"""The metrics every framework adapter reports in its own results (same names, same
+values as the scorecard); the scorecard JSON carries all of :data:`METRIC_NAMES`."""

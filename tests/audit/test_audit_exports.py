@@ -5,6 +5,7 @@ from __future__ import annotations
 import judgespec.audit as audit
 
 EXPECTED = {
+    "HEADLINE_METRICS",
     "METRIC_NAMES",
     "TIE_POLICIES",
     "AuditCounts",
