@@ -53,3 +53,13 @@ def test_user_error_is_one_line_without_traceback(tmp_path: Path) -> None:
     assert proc.stderr.startswith(f"Error: {bad}:")
     assert len(proc.stderr.strip().splitlines()) == 1
     assert "Traceback" not in proc.stderr
+
+
+def test_plugin_group_that_fails_to_import_says_why() -> None:
+    from click.testing import CliRunner
+
+    from judgespec.cli import _unavailable
+
+    result = CliRunner().invoke(_unavailable("lmeval", "judgespec_lmeval._cli could not be imported (boom)"), ["compile", "x"])
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: 'judgespec lmeval' is unavailable: judgespec_lmeval._cli could not be imported (boom)"

@@ -36,9 +36,21 @@ def _add_plugin_groups() -> None:
     for ep in entry_points(group="judgespec.cli"):
         try:
             factory = ep.load()
-        except ImportError:  # the adapter's framework is not installed
+        except ImportError as exc:  # keep the CLI usable; say why when the command is used
+            cli.add_command(_unavailable(ep.name, f"{ep.value} could not be imported ({exc})"))
             continue
         cli.add_command(factory(), name=ep.name)
+
+
+def _unavailable(name: str, reason: str) -> click.Command:
+    """A stand-in for a plugin command group whose module failed to import."""
+
+    @click.command(name=name, context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+    def unavailable() -> None:
+        raise click.ClickException(f"'judgespec {name}' is unavailable: {reason}")
+
+    unavailable.help = f"(unavailable: {reason})"
+    return unavailable
 
 
 _add_plugin_groups()
