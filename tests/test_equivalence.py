@@ -204,10 +204,10 @@ class TablePolicyLM(LM):  # type: ignore[misc]
         return out
 
     def loglikelihood(self, requests: list[Any], disable_tqdm: bool = False) -> list[Any]:
-        raise NotImplementedError
+        raise NotImplementedError("the fixed-table policy answers generate_until requests only")
 
     def loglikelihood_rolling(self, requests: list[Any], disable_tqdm: bool = False) -> list[Any]:
-        raise NotImplementedError
+        raise NotImplementedError("the fixed-table policy answers generate_until requests only")
 
 
 # ------------------------------------------------------------------------- the runs
