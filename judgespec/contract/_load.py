@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,8 +11,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from .._errors import ContractError
+from ._backend_args import check_model_args
 from ._model import JudgeContract
-from ._template import template_variables
+from ._template import DEFAULT_BUDGET, render_template, template_variables
 from ._yaml import LineMap, load_yaml, read_text
 
 __all__ = ["ContractTexts", "LoadedContract", "load_contract", "load_contract_text"]
@@ -107,14 +109,20 @@ def _format_validation(exc: ValidationError, name: str, lines: LineMap) -> str:
 def _inside(base: Path, rel: str, *, field: str, name: str, line: int) -> Path:
     if not rel.strip():
         raise ContractError(f"{name}:{line}: {field}: empty path")
-    candidate = (base / rel).resolve()
-    root = base.resolve()
+    if "\x00" in rel:
+        raise ContractError(f"{name}:{line}: {field}: the path contains a NUL byte; fix the file name")
+    try:
+        candidate = (base / rel).resolve()
+        root = base.resolve()
+        exists = candidate.exists()
+    except (OSError, RuntimeError) as exc:
+        raise ContractError(f"{name}:{line}: {field}: unusable path {rel[:60]!r} ({exc}); fix the file name") from None
     if not candidate.is_relative_to(root):
         raise ContractError(
             f"{name}:{line}: {field}: '{rel}' is outside the contract's directory; "
             "keep template and rubric files next to the contract or below it"
         )
-    if not candidate.is_file():
+    if not exists:
         raise ContractError(f"{name}:{line}: {field}: file '{rel}' not found next to the contract")
     return candidate
 
@@ -131,7 +139,11 @@ def _resolve_texts(
         field = ".".join(key)
         if base is None:
             raise ContractError(f"{name}:{line}: {field}: file references need a contract file path")
-        return read_text(_inside(base, rel, field=field, name=name, line=line))
+        path = _inside(base, rel, field=field, name=name, line=line)
+        try:
+            return read_text(path, what=f"{field.rsplit('.', 1)[-1].replace('_', ' ')}")
+        except ContractError as exc:
+            raise ContractError(f"{name}:{line}: {field}: {exc}") from None
 
     prompt = contract.prompt
     template = text_of(prompt.template, prompt.template_file, ("prompt", "template_file"))
@@ -159,6 +171,7 @@ def _check_templates(
             f"{name}:{line}: prompt: the template uses undefined variable(s) {undefined}; "
             f"declare them in prompt.variables (declared: {sorted(declared)})"
         )
+    _trial_render(texts.template, used, texts.rubric, f"{name}:{line}: prompt")
     unused = sorted(declared - used)
     if unused:
         raise ContractError(
@@ -185,6 +198,73 @@ def _check_templates(
             raise ContractError(
                 f"{name}:{esc_line}: tie_policy.pairwise: the template uses 'rubric' but the prompt gives no rubric"
             )
+        _trial_render(texts.escalation_template, used, texts.rubric, f"{name}:{esc_line}: tie_policy.pairwise")
+    if texts.rubric is not None:
+        rubric_key = ("prompt", "rubric") if contract.prompt.rubric is not None else ("prompt", "rubric_file")
+        where = f"{name}:{lines.get(rubric_key, line)}: {'.'.join(rubric_key)}"
+        if len(texts.rubric) > DEFAULT_BUDGET.max_chars:
+            raise ContractError(f"{where}: the rubric is longer than {DEFAULT_BUDGET.max_chars} characters")
+
+
+PLACEHOLDER = "placeholder {name} text for the trial render"
+"""The value each template variable other than the rubric takes in the trial render."""
+
+
+def _trial_render(template: str, used: set[str], rubric: str | None, where: str) -> None:
+    """Render ``template`` once on placeholder values under the render budget.
+
+    The rubric is the contract's own text; every other variable is :data:`PLACEHOLDER`.
+    A template that fails here (budget exceeded, sandbox refusal, a runtime error of its
+    own code) would fail on every candidate, so it fails validation instead.
+    """
+    values = {v: PLACEHOLDER.format(name=v) for v in used}
+    if "rubric" in used and rubric is not None:
+        values["rubric"] = rubric
+    try:
+        render_template(template, values)
+    except ContractError as exc:
+        raise ContractError(f"{where}: trial render failed: {str(exc).removeprefix('template: ')}") from None
+
+
+def _line_of(lines: LineMap, path: tuple[str | int, ...]) -> int:
+    probe = path
+    while probe:
+        if probe in lines:
+            return lines[probe]
+        probe = probe[:-1]
+    return lines.get((), 1)
+
+
+def _check_model_args(contract: JudgeContract, name: str, lines: LineMap) -> None:
+    """Each judge's ``model_args`` against its backend's schema (no model is loaded)."""
+    prefixes: list[tuple[str | int, ...]] = (
+        [("judge",)] if contract.judge is not None else [("panel", "judges", i) for i in range(len(contract.judges))]
+    )
+    for prefix, judge in zip(prefixes, contract.judges, strict=True):
+        problem = check_model_args(judge.backend, judge.model_args)
+        if problem is None:
+            continue
+        key, message = problem
+        path = (*prefix, "model_args", key)
+        raise ContractError(f"{name}:{_line_of(lines, path)}: {_loc_text(path)}: {message}")
+
+
+def _check_gates(contract: JudgeContract, name: str, lines: LineMap) -> None:
+    """Every gate names a scorecard metric (a misspelt one would fail every audit)."""
+    if not contract.gates:
+        return
+    from ..audit._metrics import METRIC_NAMES
+
+    for i, gate in enumerate(contract.gates):
+        if gate.metric in METRIC_NAMES:
+            continue
+        hint = difflib.get_close_matches(gate.metric, METRIC_NAMES, n=1)
+        maybe = f" (did you mean '{hint[0]}'?)" if hint else ""
+        path: tuple[str | int, ...] = ("gates", i, "metric")
+        raise ContractError(
+            f"{name}:{_line_of(lines, path)}: {_loc_text(path)}: {gate.metric[:60]!r} is not a "
+            f"scorecard metric{maybe}; known: {', '.join(METRIC_NAMES)}"
+        )
 
 
 def validate_data(
@@ -202,7 +282,8 @@ def validate_data(
         )
     if "spec_version" not in data:
         raise ContractError(f"{name}:1: spec_version: missing; add 'spec_version: 1' at the top")
-    if data.get("spec_version") != 1:
+    version = data.get("spec_version")
+    if type(version) is not int or version != 1:
         line = lines.get(("spec_version",), 1)
         raise ContractError(
             f"{name}:{line}: spec_version: {data.get('spec_version')!r} is not supported; "
@@ -212,6 +293,8 @@ def validate_data(
         contract = JudgeContract.model_validate(dict(data))
     except ValidationError as exc:
         raise ContractError(_format_validation(exc, name, lines)) from None
+    _check_model_args(contract, name, lines)
+    _check_gates(contract, name, lines)
     texts = _resolve_texts(contract, base, name, lines)
     _check_templates(contract, texts, name, lines)
     return LoadedContract(contract=contract, texts=texts, path=None)

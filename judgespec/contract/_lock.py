@@ -25,6 +25,7 @@ from .._version import __version__
 from ._fingerprint import fingerprint, text_hash
 from ._load import LoadedContract, load_contract
 from ._model import JudgeModel
+from ._yaml import read_bounded
 
 __all__ = [
     "LOCK_VERSION",
@@ -125,20 +126,51 @@ def write_lock(contract_path: str | Path) -> Path:
 
 
 def read_lock(path: str | Path) -> dict[str, Any]:
-    """Read a lock file; a missing or malformed one is a :class:`LockError`."""
+    """Read a lock file; a missing or malformed one is a :class:`LockError`.
+
+    The file must be a regular file of at most :data:`~judgespec.contract._yaml.MAX_BYTES`
+    bytes, strict JSON, and have the lock's shape (texts a mapping of hashes, judges a
+    list of mappings with model, backend and revisions).
+    """
     p = Path(path)
+    if "\x00" not in str(p) and not p.exists():
+        raise LockError(f"{p}: no lock file; run `judgespec lock` on the contract first")
+    fix = "regenerate it with `judgespec lock`"
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise LockError(f"{p}: no lock file; run `judgespec lock` on the contract first") from None
+        raw = read_bounded(p, what="lock file")
+    except ContractError as exc:
+        raise LockError(str(exc)) from None
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        raise LockError(f"{p}:{exc.lineno}: not valid JSON ({exc.msg}); regenerate it with `judgespec lock`") from None
+        raise LockError(f"{p}:{exc.lineno}: not valid JSON ({exc.msg}); {fix}") from None
+    except RecursionError:
+        raise LockError(f"{p}: nested too deeply to be a lock; {fix}") from None
+    except ValueError as exc:  # bad UTF-8, NaN/Infinity, an over-long integer
+        raise LockError(f"{p}: not a valid lock ({' '.join(str(exc).split())[:120]}); {fix}") from None
     required = {"lock_version", "fingerprint", "texts", "judges"}
     if not isinstance(data, dict) or not required <= data.keys():
-        raise LockError(f"{p}: not a judgespec lock (needs {sorted(required)}); regenerate it with `judgespec lock`")
-    if data["lock_version"] != LOCK_VERSION:
-        raise LockError(f"{p}: lock_version {data['lock_version']!r} is not supported (expected {LOCK_VERSION})")
+        raise LockError(f"{p}: not a judgespec lock (needs {sorted(required)}); {fix}")
+    version = data["lock_version"]
+    if type(version) is not int or version != LOCK_VERSION:
+        raise LockError(f"{p}: lock_version {version!r} is not supported (expected {LOCK_VERSION})")
+    texts, judges = data["texts"], data["judges"]
+    if not isinstance(data["fingerprint"], str):
+        raise LockError(f"{p}: fingerprint must be a string; {fix}")
+    if not isinstance(texts, dict) or not all(v is None or isinstance(v, str) for v in texts.values()):
+        raise LockError(f"{p}: texts must map names to hashes; {fix}")
+    judge_keys = ("model", "backend")
+    if not isinstance(judges, list) or not all(
+        isinstance(j, dict) and all(isinstance(j.get(k), str) for k in judge_keys)
+        and all(j.get(k) is None or isinstance(j.get(k), str) for k in ("declared_revision", "resolved_revision"))
+        for j in judges
+    ):
+        raise LockError(f"{p}: judges must be a list of {{model, backend, revisions}} mappings; {fix}")
     return data
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"non-standard JSON constant {name}")
 
 
 @dataclass(frozen=True)
@@ -180,7 +212,7 @@ def verify_lock(contract_path: str | Path, lock_path: str | Path | None = None) 
         if a is None:
             drifts.append(LockDrift(f"judge {key[0]} ({key[1]}) added", None, b and b["resolved_revision"]))
         elif b is None:
-            drifts.append(LockDrift(f"judge {key[0]} ({key[1]}) removed", a["resolved_revision"], None))
+            drifts.append(LockDrift(f"judge {key[0]} ({key[1]}) removed", a.get("resolved_revision"), None))
         else:
             if a.get("declared_revision") != b["declared_revision"]:
                 drifts.append(LockDrift(f"judge {key[0]}: declared revision changed", a.get("declared_revision"), b["declared_revision"]))

@@ -52,10 +52,17 @@ _REVISION_RE = re.compile(
 _DATED_MODEL_RE = re.compile(r"(?:^|[-_@:/])(?:\d{4}-\d{2}-\d{2}|20\d{6})(?:$|[-_])")
 _NAME_RE = r"^[a-z0-9][a-z0-9._-]*$"
 
+MAX_SEED = 2**31 - 1 - 64
+"""Largest seed: every backend accepts a non-negative 32-bit seed, and sample k adds k (k < 64)."""
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", frozen=True, use_attribute_docstrings=True, str_strip_whitespace=False
+        extra="forbid",
+        frozen=True,
+        use_attribute_docstrings=True,
+        str_strip_whitespace=False,
+        allow_inf_nan=False,
     )
 
 
@@ -68,8 +75,8 @@ class Decoding(_Strict):
     """Largest number of tokens the judge may generate for one verdict."""
     top_p: float = Field(default=1.0, gt=0.0, le=1.0)
     """Nucleus sampling mass."""
-    seed: int | None = 0
-    """Sampling seed passed to the backend where it accepts one."""
+    seed: int | None = Field(default=0, ge=0, le=MAX_SEED)
+    """Sampling seed passed to the backend where it accepts one (sample k uses seed + k)."""
 
 
 ModelArg = str | int | float | bool
@@ -347,7 +354,7 @@ class TiePolicy(_Strict):
         "expected", "seeded_random", "first_position", "logprob", "pairwise_escalation", "abstain"
     ] = "expected"
     """``expected``: expected value under uniform random tie-breaking (no RNG); ``seeded_random``; ``first_position``; ``logprob``: break by the logprob-expected score; ``pairwise_escalation``: tied top candidates go to pairwise comparison; ``abstain``: no pick."""
-    seed: int = 0
+    seed: int = Field(default=0, ge=0, le=MAX_SEED)
     """Seed for ``seeded_random``."""
     margin: float = Field(default=0.0, ge=0.0)
     """Top candidates within this score margin count as tied for escalation and review."""
