@@ -6,7 +6,7 @@ a model. Each backend's keys are checked here by type and form only:
 - ``transformers``: ``path`` (text), ``device`` (``auto``, ``cpu``, ``cuda``, ``cuda:N``,
   ``mps``, ``xpu``, ``xpu:N``), ``dtype`` (``auto``, ``float32``, ``bfloat16``,
   ``float16``), ``batch_size`` (1-4096), ``prefix_reuse`` (true/false); nothing else.
-- ``replay``: ``path`` (required), nothing else.
+- ``replay``: ``path``, nothing else (the backend says when it is missing).
 - ``lmeval``: ``engine`` (``hf`` or ``vllm``), ``device`` (as above, without ``auto``),
   ``batch_size`` (1-4096, ``auto`` or ``auto:N``), ``pretrained`` (text); the other keys
   go to lm-eval's model constructor unchanged.
@@ -91,7 +91,7 @@ BACKEND_ARGS: Mapping[str, tuple[Mapping[str, Check], bool, frozenset[str]]] = {
         False,
         frozenset(),
     ),
-    "replay": ({"path": _text}, False, frozenset({"path"})),
+    "replay": ({"path": _text}, False, frozenset()),
     "lmeval": (
         {
             "engine": _choice("hf", "vllm"),

@@ -29,7 +29,7 @@ from ._aggregate import bradley_terry, copeland, win_matrix, win_share
 from ._backend import ChatMessage
 from ._context import Prompt, RunContext
 from ._parse import ParseFailure, Verdict, label_tokens, parse_pair
-from ._render import chat, generate_request, pair_variables, score_request
+from ._render import chat, generate_request, pair_variables, score_request, where_pair
 from ._runner import Call
 
 __all__ = [
@@ -126,7 +126,10 @@ def judge_presentations(
                 used=used,
                 reference=ctx.reference_for(j, pres.prompt_id),
             )
-            msgs = chat(ctx.loaded, template, variables)
+            msgs = chat(
+                ctx.loaded, template, variables,
+                where=where_pair(ctx.rows[pres.first], ctx.rows[pres.second]),
+            )
             messages[(j, x)] = msgs
             ids = (ctx.candidate_id(pres.first), ctx.candidate_id(pres.second))
             for k in range(count):

@@ -21,7 +21,7 @@ from ..contract import LogprobProtocol, PointwiseProtocol, Scale
 from ._backend import ChatMessage
 from ._context import Prompt, RunContext
 from ._parse import ExpectedScore, ParseFailure, expected_score, parse_score
-from ._render import candidate_variables, chat, generate_request, score_request
+from ._render import candidate_variables, chat, generate_request, score_request, where_candidate
 from ._runner import Call
 
 __all__ = ["Scored", "logprob_scores", "pointwise_scores", "scale_tokens"]
@@ -50,7 +50,7 @@ def candidate_messages(ctx: RunContext, judge: int, row: int) -> tuple[ChatMessa
         used=used,
         reference=ctx.reference_for(judge, ctx.rows[row].get("prompt_id")),
     )
-    return chat(ctx.loaded, ctx.loaded.texts.template, variables)
+    return chat(ctx.loaded, ctx.loaded.texts.template, variables, where=where_candidate(ctx.rows[row]))
 
 
 def pointwise_scores(

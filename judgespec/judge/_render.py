@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .._errors import AuditDataError
+from .._errors import AuditDataError, ContractError
 from ..contract import JudgeModel, LoadedContract, render_template
 from ._backend import ChatMessage, GenerateRequest, TokenScoreRequest
 
@@ -27,6 +27,8 @@ __all__ = [
     "pair_variables",
     "reference_request",
     "request_hash",
+    "where_candidate",
+    "where_pair",
 ]
 
 JudgeRequest = GenerateRequest | TokenScoreRequest
@@ -58,10 +60,25 @@ def request_hash(request: JudgeRequest) -> str:
 
 
 def chat(
-    loaded: LoadedContract, template: str, variables: Mapping[str, str]
+    loaded: LoadedContract,
+    template: str,
+    variables: Mapping[str, str],
+    *,
+    where: str | None = None,
 ) -> tuple[ChatMessage, ...]:
-    """The judge chat: the contract's system message (if any) and the rendered template."""
-    user = ChatMessage("user", render_template(template, variables))
+    """The judge chat: the contract's system message (if any) and the rendered template.
+
+    The template renders under the contract layer's render budget (wall time, size,
+    depth); a render that fails on real candidate text is a one-line
+    :class:`~judgespec.ContractError` naming ``where`` (the candidate or pair).
+    """
+    try:
+        text = render_template(template, variables)
+    except ContractError as exc:
+        if where is None:
+            raise
+        raise ContractError(f"{where}: the judge {exc}; shorten the text or the template") from None
+    user = ChatMessage("user", text)
     system = loaded.contract.prompt.system
     return (ChatMessage("system", system), user) if system else (user,)
 
@@ -72,6 +89,19 @@ def _text_field(row: Mapping[str, Any], name: str, where: str) -> str:
         shown = "missing" if value is None else f"a {type(value).__name__}, not text"
         raise AuditDataError(f"{where}: field '{name}' is {shown}; the judge template needs it")
     return value
+
+
+def where_candidate(row: Mapping[str, Any]) -> str:
+    """How errors name one candidate: ``candidate (prompt_id=..., candidate_id=...)``."""
+    return _where(row)
+
+
+def where_pair(first: Mapping[str, Any], second: Mapping[str, Any]) -> str:
+    """How errors name a presented pair of candidates."""
+    return (
+        f"pair (prompt_id={first.get('prompt_id')!r}, first={first.get('candidate_id')!r}, "
+        f"second={second.get('candidate_id')!r})"
+    )
 
 
 def _where(row: Mapping[str, Any]) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 from .._errors import BackendError
 from ..contract import JudgeModel
 from ._backend import GenerateRequest, Generation, JudgeBackend, TokenScoreRequest
-from ._cache import JudgeCache, decode_floats, encode_floats
+from ._cache import JudgeCache, decode_floats, encode_floats, judge_cache_key
 from ._render import JudgeRequest, request_hash
 
 __all__ = ["DEFAULT_BATCH_SIZE", "Call", "Counters", "Reply", "Runner", "judge_identity"]
@@ -157,7 +157,12 @@ class _Progress:
 
 
 class Runner:
-    """Answers calls through the cache and the judges' backends (see the module docstring)."""
+    """Answers calls through the cache and the judges' backends (see the module docstring).
+
+    ``fingerprint`` names the contract the calls belong to; the cache keys on each
+    judge's :func:`~judgespec.judge._cache.judge_cache_key` instead, so edits that do not
+    change what a judge sees (gates, tie policy, name) keep the cached answers.
+    """
 
     def __init__(
         self,
@@ -214,14 +219,15 @@ class Runner:
     ) -> None:
         backend, judge = self.backends[j], self.judges[j]
         identity = judge_identity(backend, judge)
+        judge_key = judge_cache_key(judge)
         unique: dict[tuple[str, int], Call] = {}
         for call, digest in calls:
             unique.setdefault((digest, call.sample), call)
         duplicates = len(calls) - len(unique)
         if self.cache is not None:
-            cached = self.cache.get_many(self.fingerprint, identity, list(unique))
-            for key, value in cached.items():
-                answers[(j, *key)] = _decode(unique[key], key[0], value)
+            cached = self.cache.get_many(judge_key, identity, list(unique))
+            for found, value in cached.items():
+                answers[(j, *found)] = _decode(unique[found], found[0], value)
             self.counters.cache_hits += len(cached)
             self._progress.advance(len(cached))
         self._progress.advance(duplicates)
@@ -234,7 +240,7 @@ class Runner:
             replies = self._send(backend, batch)
             if self.cache is not None:
                 self.cache.put_many(
-                    self.fingerprint,
+                    judge_key,
                     identity,
                     [(key, _encode(r)) for (key, _), r in zip(batch, replies, strict=True)],
                 )
