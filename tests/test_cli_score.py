@@ -56,11 +56,17 @@ def test_score_report_and_gate(arena_best_of_2: Path, tmp_path: Path) -> None:
         (REPO / "tests" / "contract" / "data" / "valid.yaml").read_text()
         + "gates:\n  - {metric: recovery, op: '>=', threshold: 0.9}\n  - {metric: tie_rate, op: '<=', threshold: 0.99}\n"
     )
-    gate = run("gate", str(card), "--contract", str(contract))
+    refused = run("gate", str(card), "--contract", str(contract))
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert refused.stderr.strip() == (
+        f"Error: {card} was scored without a contract; rescore under this contract, "
+        "or pass --allow-fingerprint-mismatch to gate it anyway"
+    )
+    gate = run("gate", str(card), "--contract", str(contract), "--allow-fingerprint-mismatch")
     assert gate.returncode == 1
     assert "FAIL  recovery ci_low >= 0.9" in gate.stdout
     assert "PASS  tie_rate ci_high <= 0.99" in gate.stdout
-    assert "was made under fingerprint none" in gate.stderr
+    assert "was scored without a contract; gating it anyway" in gate.stderr
     assert gate.stderr.strip().splitlines()[-1].startswith("Error: 1 of 2 gate(s) failed: recovery")
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .._atomic import atomic_write_text
 from ..contract import load_contract
 from ._base import fail
 
@@ -125,7 +126,7 @@ def audit(
             )
         card = load_scorecard(card_path)
     report = out_dir / "report.html"
-    report.write_text(render_html(card), encoding="utf-8")
+    atomic_write_text(report, render_html(card))
     if not quiet:
         render_terminal(card)
     click.echo(f"wrote {card_path} and {report}", err=True)

@@ -140,20 +140,23 @@ def compare(scorecards: tuple[Path, ...], fmt: str, strict: bool) -> None:
 @click.command()
 @click.argument("scorecard", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--contract", type=click.Path(path_type=Path, dir_okay=False), required=True, help="Contract whose gates to apply.")
-def gate(scorecard: Path, contract: Path) -> None:
-    """Apply a contract's gates to a scorecard; exit 1 naming each failed gate."""
-    from ..scorecard import evaluate_gates, load_scorecard
+@click.option("--allow-fingerprint-mismatch", is_flag=True, help="Gate a scorecard made under another contract fingerprint (or none), with a warning.")
+def gate(scorecard: Path, contract: Path, allow_fingerprint_mismatch: bool) -> None:
+    """Apply a contract's gates to a scorecard; exit 1 naming each failed gate.
+
+    The scorecard must have been made under the contract's fingerprint.
+    """
+    from ..scorecard import check_gate_fingerprint, evaluate_gates, load_scorecard
 
     loaded = load_contract(contract)
     card = load_scorecard(scorecard)
     if not loaded.contract.gates:
         fail(f"{contract}: the contract defines no gates; add a 'gates:' list")
-    if card.contract.fingerprint != loaded.fingerprint:
-        click.echo(
-            f"warning: {scorecard} was made under fingerprint {card.contract.fingerprint}, "
-            f"the contract is now {loaded.fingerprint}",
-            err=True,
-        )
+    warning = check_gate_fingerprint(
+        card, loaded.fingerprint, source=str(scorecard), allow_mismatch=allow_fingerprint_mismatch
+    )
+    if warning is not None:
+        click.echo(f"warning: {warning}", err=True)
     results = evaluate_gates(card, loaded.contract.gates)
     failed = [r for r in results if not r.passed]
     for r in results:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .._atomic import atomic_open
 from .._errors import AuditDataError, JudgespecError
 
 __all__ = ["JudgeOutput", "JudgeStats", "read_candidate_rows", "write_jsonl", "write_judge_output"]
@@ -117,16 +118,18 @@ def _json_safe(value: Any) -> Any:
 
 
 def write_jsonl(path: str | Path, rows: Iterable[Mapping[str, Any]]) -> Path:
-    """Write rows as JSON Lines (UTF-8; non-finite floats written as null)."""
+    """Write rows as JSON Lines (UTF-8; non-finite floats written as null), atomically.
+
+    The rows go to a temporary file of a name no concurrent run shares, which then
+    replaces ``path`` (see :mod:`judgespec._atomic`).
+    """
     p = Path(path)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
-        tmp = p.with_name(p.name + ".tmp")
-        with tmp.open("w", encoding="utf-8") as fh:
+        with atomic_open(p) as fh:
             for row in rows:
                 fh.write(json.dumps(_json_safe(dict(row)), ensure_ascii=False, allow_nan=False))
                 fh.write("\n")
-        tmp.replace(p)
     except OSError as exc:
         raise JudgespecError(f"{p}: cannot write ({exc.strerror})") from None
     except TypeError as exc:

@@ -17,7 +17,7 @@ from judgespec.scorecard._compare import (
     MetricComparison,
     compare_scorecards,
 )
-from judgespec.scorecard._gate import apply_gates, evaluate_gates
+from judgespec.scorecard._gate import apply_gates, check_gate_fingerprint, evaluate_gates
 from judgespec.scorecard._io import load_scorecard, parse_scorecard, write_scorecard
 from judgespec.scorecard._model import (
     SCORECARD_VERSION,
@@ -65,6 +65,7 @@ __all__ = [
     "TieGroup",
     "apply_gates",
     "build_scorecard",
+    "check_gate_fingerprint",
     "compare_scorecards",
     "evaluate_gates",
     "format_created_at",

@@ -10,7 +10,10 @@ from typing import Protocol
 from judgespec.contract._gate import Gate
 from judgespec.scorecard._model import GateResult, Scorecard, ScorecardError
 
-__all__ = ["apply_gates", "evaluate_gates"]
+__all__ = ["apply_gates", "check_gate_fingerprint", "evaluate_gates"]
+
+NO_CONTRACT = "none"
+"""The fingerprint a scorecard scored without a contract records."""
 
 
 class _HasInterval(Protocol):
@@ -100,3 +103,33 @@ def evaluate_gates(
 def apply_gates(scorecard: Scorecard, gates: Sequence[Gate]) -> Scorecard:
     """A copy of ``scorecard`` whose ``gates`` are the outcomes of ``gates`` (replaced)."""
     return scorecard.model_copy(update={"gates": evaluate_gates(scorecard, gates)})
+
+
+def check_gate_fingerprint(
+    scorecard: Scorecard, fingerprint: str, *, source: str, allow_mismatch: bool = False
+) -> str | None:
+    """Refuse to gate a scorecard that was not made under the contract being applied.
+
+    A gate's thresholds belong to one judge: a scorecard made under another contract
+    fingerprint (or scored without a contract) says nothing about it.
+
+    Returns:
+        None when the fingerprints match; with ``allow_mismatch``, a one-line warning.
+
+    Raises:
+        ScorecardError: naming ``source`` and both fingerprints when they differ and
+            ``allow_mismatch`` is false.
+    """
+    made = scorecard.contract.fingerprint
+    if made == fingerprint:
+        return None
+    if made == NO_CONTRACT:
+        problem = f"{source} was scored without a contract"
+    else:
+        problem = f"{source} was made under fingerprint {made}, the contract is {fingerprint}"
+    if allow_mismatch:
+        return f"{problem}; gating it anyway (--allow-fingerprint-mismatch)"
+    raise ScorecardError(
+        f"{problem}; rescore under this contract, or pass --allow-fingerprint-mismatch "
+        "to gate it anyway"
+    )

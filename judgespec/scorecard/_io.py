@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
+from judgespec._atomic import atomic_write_text
 from judgespec.scorecard._model import SCORECARD_VERSION, Scorecard, ScorecardError
 
 __all__ = ["load_scorecard", "parse_scorecard", "write_scorecard"]
@@ -85,13 +86,14 @@ def load_scorecard(path: str | os.PathLike[str]) -> Scorecard:
 def write_scorecard(scorecard: Scorecard, path: str | os.PathLike[str]) -> Path:
     """Write ``scorecard.to_json()`` to ``path`` (UTF-8, ``\\n`` line ends); return the path.
 
+    The file is replaced atomically from a temporary file no concurrent run shares.
+
     Raises:
         ScorecardError: when the file cannot be written (names the file).
     """
     file = Path(path)
     try:
-        with file.open("w", encoding="utf-8", newline="\n") as handle:
-            handle.write(scorecard.to_json())
+        atomic_write_text(file, scorecard.to_json())
     except OSError as exc:
         raise ScorecardError(f"{file}: cannot write scorecard: {exc.strerror or exc}") from None
     return file

@@ -11,7 +11,7 @@ from rich.text import Text
 from judgespec.scorecard._compare import Comparison, MetricComparison
 from judgespec.scorecard._format import NA, ci_label, fmt_ci, fmt_num, short_fingerprint
 from judgespec.scorecard._model import Metric
-from judgespec.scorecard._render_md import md_table
+from judgespec.scorecard._render_md import md_table, md_text
 
 __all__ = ["render_comparison_markdown", "render_comparison_terminal"]
 
@@ -83,12 +83,16 @@ def render_comparison_terminal(cmp: Comparison, console: Console | None = None) 
     out.print(Text(_verdict(cmp), style="bold"))
 
 
+def _md_line(text: str) -> str:
+    return " ".join(md_text(text).split())
+
+
 def render_comparison_markdown(cmp: Comparison) -> str:
     """A comparison as Markdown: warnings, the cards, a side-by-side metrics table."""
     lines = ["# Scorecard comparison", ""]
     if cmp.warnings:
-        lines += [f"> **WARNING:** {w}" for w in cmp.warnings] + [""]
-    lines += [f"- {line}" for line in _card_lines(cmp)] + [""]
+        lines += [f"> **WARNING:** {_md_line(w)}" for w in cmp.warnings] + [""]
+    lines += [f"- {_md_line(line)}" for line in _card_lines(cmp)] + [""]
     lines += md_table(_columns(cmp), _rows(cmp), "l" + "r" * (len(_columns(cmp)) - 1))
     lines += ["", _verdict(cmp)]
     return "\n".join(lines) + "\n"

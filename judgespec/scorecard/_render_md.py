@@ -17,16 +17,33 @@ from judgespec.scorecard._format import (
 )
 from judgespec.scorecard._model import Scorecard
 
-__all__ = ["md_cell", "md_code", "md_table", "render_markdown"]
+__all__ = ["md_cell", "md_code", "md_table", "md_text", "render_markdown"]
+
+
+_HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
+_ENTITY_START = re.compile(r"&(?=[A-Za-z#])")
+
+
+def md_text(text: str) -> str:
+    """Text that cannot become HTML in Markdown: every ``<`` that could open a tag, a
+    comment, a processing instruction or an autolink becomes ``&lt;``, and every ``&``
+    that could start an entity becomes ``&amp;`` (CommonMark 0.31, sections 6.5-6.6).
+    A ``<`` before a space or ``=`` (``ci_high <= 0.5``) cannot start HTML and stays."""
+    return _HTML_START.sub("&lt;", _ENTITY_START.sub("&amp;", text))
 
 
 def md_cell(text: str) -> str:
-    """Text safe inside a Markdown table cell (pipes escaped, one line)."""
-    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
+    """Text safe inside a Markdown table cell (HTML escaped, pipes escaped, one line)."""
+    return " ".join(md_text(text).replace("\\", "\\\\").replace("|", "\\|").split())
 
 
 def md_code(text: str) -> str:
-    """Inline code whose fence is longer than any backtick run inside ``text``."""
+    """Inline code on one line whose fence is longer than any backtick run inside ``text``.
+
+    Code spans show their content literally (no HTML); whitespace runs, line breaks
+    included, become one space so the span cannot end early at a blank line.
+    """
+    text = " ".join(text.split())
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""

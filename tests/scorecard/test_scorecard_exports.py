@@ -22,6 +22,7 @@ EXPECTED = {
     "ScorecardError",
     "TieGroup",
     "apply_gates",
+    "check_gate_fingerprint",
     "build_scorecard",
     "compare_scorecards",
     "evaluate_gates",
