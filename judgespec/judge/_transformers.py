@@ -117,6 +117,48 @@ class TransformersBackend:
             text = "".join(f"{t['role']}: {t['content']}\n" for t in turns) + "assistant: "
         return str(text) + answer_prefix
 
+    def chat_ids(self, messages: Sequence[ChatMessage], answer_prefix: str = "") -> list[int]:
+        """Token ids of a chat in which only the chat template writes control tokens.
+
+        Message contents (the rendered judge prompt, hence candidate text) and the
+        answer prefix are tokenized with ``split_special_tokens=True``: a candidate that
+        writes ``<|im_end|><|im_start|>assistant`` gets those characters as text, not
+        the control tokens that would end its turn. The chat template is rendered with
+        a marker in place of each content and the text between markers is tokenized
+        with special tokens; when the template alters contents (so the markers do not
+        reproduce the real rendering), the whole text is tokenized as before only if
+        no content holds special-token text, and refused otherwise.
+        """
+        marks = [f"\ue000judgespec-{i}\ue001" for i in range(len(messages))]
+        marked = self.chat_text([ChatMessage(m.role, k) for m, k in zip(messages, marks, strict=True)])
+        pieces: list[tuple[str, bool]] = []
+        rest = marked
+        for mark, message in zip(marks, messages, strict=True):
+            before, found, rest = rest.partition(mark)
+            if not found:
+                break
+            pieces += [(before, False), (message.content, True)]
+        else:
+            pieces += [(rest, False), (answer_prefix, True)]
+            if "".join(text for text, _ in pieces) == self.chat_text(messages, answer_prefix):
+                ids: list[int] = []
+                for text, plain in pieces:
+                    if text:
+                        ids += self.tokenizer(
+                            text, add_special_tokens=False, split_special_tokens=plain
+                        )["input_ids"]
+                return ids
+        specials = [t for t in getattr(self.tokenizer, "all_special_tokens", []) if t]
+        texts = [m.content for m in messages] + [answer_prefix]
+        hit = next((t for t in specials if any(t in x for x in texts)), None)
+        if hit is not None:
+            raise BackendError(
+                f"a judge message holds the special token {hit!r} as text and this tokenizer's "
+                "chat template alters message contents, so it cannot be kept as text; "
+                "remove the token from the candidate"
+            )
+        return self.encode(self.chat_text(messages, answer_prefix))
+
     def encode(self, text: str) -> list[int]:
         """Token ids of a rendered text (the chat template supplies special tokens)."""
         return list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
@@ -179,7 +221,7 @@ class TransformersBackend:
     def _score_batch(self, requests: Sequence[TokenScoreRequest]) -> list[dict[str, float]]:
         torch = self._torch
         token_ids = [[self._token_id(c) for c in r.candidates] for r in requests]
-        rows = [self.encode(self.chat_text(r.messages, r.answer_prefix)) for r in requests]
+        rows = [self.chat_ids(r.messages, r.answer_prefix) for r in requests]
         layout = plan_prefixes(rows) if self.prefix_reuse else None
         with torch.inference_mode():
             if layout is None:
@@ -230,7 +272,7 @@ class TransformersBackend:
         processor_list: Any = transformers.LogitsProcessorList
 
         first = requests[0]
-        rows = [self.encode(self.chat_text(r.messages)) for r in requests]
+        rows = [self.chat_ids(r.messages) for r in requests]
         layout = plan_prefixes(rows) if self.prefix_reuse else None
         config = generation_config(
             max_new_tokens=first.max_tokens,
