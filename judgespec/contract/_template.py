@@ -6,9 +6,9 @@ so that a missing variable is an error, and the variables a template uses are ch
 against the contract's declaration when the contract loads, not at run time.
 
 A template is one self-contained text: ``include``, ``import``, ``from ... import`` and
-``extends`` are refused when it is parsed, and so is the ``namespace()`` helper (the only
-way to carry state across loop iterations). Every render runs under a
-:class:`RenderBudget`:
+``extends`` are refused when it is parsed; the ``namespace()`` helper (the only way to
+carry state across loop iterations) and ``lipsum()`` (bulk text) are not available.
+Every render runs under a :class:`RenderBudget`:
 
 - **wall time** (``seconds``): checked on every line the compiled template executes,
   so loops that produce no output cannot hang;
@@ -25,7 +25,6 @@ Exceeding any of these, or anything the sandbox refuses, is a one-line
 
 from __future__ import annotations
 
-import functools
 import re
 import sys
 import threading
@@ -39,6 +38,7 @@ from typing import Any
 import jinja2
 from jinja2 import meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import _PassArg
 
 from .._errors import ContractError
 
@@ -148,14 +148,29 @@ def _check_widths(text: str, budget: RenderBudget | None) -> None:
 
 
 def _guard(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(func)
-    def guarded(*args: Any, **kwargs: Any) -> Any:
+    """``func`` with its arguments and result checked against the active budget.
+
+    The wrapper takes the template context, which also keeps Jinja from calling the
+    filter while it compiles a template (constant folding would run it unbudgeted).
+    """
+    pass_arg = _PassArg.from_obj(func)
+
+    def guarded(context: jinja2.runtime.Context, *args: Any, **kwargs: Any) -> Any:
         _check_args(name, args, kwargs)
-        result = func(*args, **kwargs)
+        if pass_arg is _PassArg.context:
+            result = func(context, *args, **kwargs)
+        elif pass_arg is _PassArg.eval_context:
+            result = func(context.eval_ctx, *args, **kwargs)
+        elif pass_arg is _PassArg.environment:
+            result = func(context.environment, *args, **kwargs)
+        else:
+            result = func(*args, **kwargs)
         _check_size(result, f"the result of {name}")
         return result
 
-    return guarded
+    guarded.__name__ = getattr(func, "__name__", name)
+    guarded.__doc__ = func.__doc__
+    return jinja2.pass_context(guarded)
 
 
 def _binop_size(operator: str, left: Any, right: Any, limit: int) -> float:
@@ -205,9 +220,11 @@ def _make_env() -> _BudgetSandbox:
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
+        optimized=False,  # constant folding would call filters at compile time, unbudgeted
     )
     env.filters = {name: _guard(name, f) for name, f in env.filters.items()}
-    env.globals.pop("namespace", None)
+    for name in ("namespace", "lipsum"):  # state across loop iterations; bulk text
+        env.globals.pop(name, None)
     return env
 
 
