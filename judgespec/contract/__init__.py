@@ -34,9 +34,10 @@ from ._model import (
     TournamentProtocol,
 )
 from ._schema import contract_json_schema, shipped_contract_schema
-from ._template import render_template, template_variables
+from ._template import DEFAULT_BUDGET, RenderBudget, render_template, template_variables
 
 __all__ = [
+    "DEFAULT_BUDGET",
     "TEMPLATE_VARIABLES",
     "AuditSection",
     "ContractTexts",
@@ -55,6 +56,7 @@ __all__ = [
     "PromptSpec",
     "Protocol",
     "ReferencePolicy",
+    "RenderBudget",
     "Samples",
     "Scale",
     "TiePolicy",
