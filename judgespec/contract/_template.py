@@ -11,11 +11,14 @@ carry state across loop iterations) and ``lipsum()`` (bulk text) are not availab
 Every render runs under a :class:`RenderBudget`:
 
 - **wall time** (``seconds``): checked on every line the compiled template executes,
-  so loops that produce no output cannot hang;
-- **size** (``max_chars``): the output, every value the template holds in a variable
-  (containers measured with shared parts counted each time they would print), every
-  operand product of ``*``, ``**``, ``%`` and ``+``, every integer argument of a call or
-  filter, and every call or filter result;
+  so loops that produce no output cannot hang (a template of straight-line code, with
+  no loop, macro, call block or assignment, runs each expression once and is not
+  traced: its expressions are checked where they run);
+- **size** (``max_chars``): the output and every printed value, every value the
+  template holds in a variable (containers measured with shared parts counted each time
+  they would print), every operand product of ``*``, ``**``, ``%`` and ``+``, every
+  argument of a call or filter (integers by value, texts and containers by size), and
+  every call or filter result;
 - **depth** (``max_depth``): nested macro, ``caller`` and recursive-loop frames.
 
 Exceeding any of these, or anything the sandbox refuses, is a one-line
@@ -122,7 +125,10 @@ def _check_args(name: str, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> 
     if budget is None:
         return
     values = [*args, *kwargs.values()]
+    memo: dict[int, int] = {}
     for value in values:
+        if isinstance(value, _CONTAINER_TYPES) and _deep_size(value, memo, budget.max_chars) > budget.max_chars:
+            raise _over(f"{name}: an argument exceeds the render budget of {budget.max_chars} characters")
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > budget.max_chars:
             raise _over(
                 f"{name}: argument {value if abs(value) < 10**15 else 'of ' + str(value.bit_length()) + ' bits'} "
@@ -215,9 +221,16 @@ class _BudgetSandbox(ImmutableSandboxedEnvironment):
         return super().wrap_str_format(value)
 
 
+def _finalize(value: Any) -> Any:
+    """Every ``{{ ... }}`` value is measured before it is turned into text."""
+    _check_size(value, "a printed value")
+    return value
+
+
 def _make_env() -> _BudgetSandbox:
     env = _BudgetSandbox(
         undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
         autoescape=False,
         keep_trailing_newline=True,
         optimized=False,  # constant folding would call filters at compile time, unbudgeted
@@ -265,29 +278,60 @@ def template_variables(text: str, *, where: str) -> set[str]:
         raise ContractError(f"{where}: the template nests too deeply to analyse; simplify it") from None
 
 
+_STRAIGHT_LINE: tuple[type[nodes.Node], ...] = (
+    nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Const,
+    nodes.Getattr, nodes.Getitem, nodes.Slice, nodes.Filter, nodes.Test, nodes.CondExpr,
+    nodes.If, nodes.Compare, nodes.Operand, nodes.And, nodes.Or, nodes.Not, nodes.Neg,
+    nodes.Pos, nodes.Concat, nodes.BinExpr, nodes.Call, nodes.Keyword, nodes.List,
+    nodes.Tuple, nodes.Dict, nodes.Pair,
+)
+
+
 @lru_cache(maxsize=256)
-def _compiled(text: str) -> jinja2.Template:
-    return _ENV.from_string(text)
+def _compiled(text: str) -> tuple[jinja2.Template, bool]:
+    """The compiled template, and whether its renders need the line tracer.
+
+    A template of straight-line code (no loop, macro, call block, assignment or filter
+    block) runs each of its expressions once, and every expression that can grow a
+    value is checked where it runs; only templates that can repeat or hold values are
+    traced for wall time, depth and held values.
+    """
+    ast = _ENV.parse(text)
+    traced = any(not isinstance(node, _STRAIGHT_LINE) for node in ast.find_all(nodes.Node))
+    return _ENV.from_string(text), traced
 
 
 def _one_line(text: str | None) -> str:
     return " ".join(str(text or "").split())[:200]
 
 
+_TEXT_TYPES = (str, bytes)
+_CONTAINER_TYPES = (list, tuple, dict, set, frozenset)
+
+
 def _local_tracer(frame: FrameType, event: str, arg: Any) -> Any:
-    budget = _STATE.budget
-    if budget is None:
-        return None
     if event == "line":
-        if time.monotonic() > _STATE.deadline:
+        state = _STATE
+        budget = state.budget
+        if budget is None:
+            return None
+        if time.monotonic() > state.deadline:
             raise _over(f"the render took longer than its budget of {budget.seconds:g} s")
-        memo: dict[int, int] = {}
+        limit = budget.max_chars
+        memo: dict[int, int] | None = None
         for value in frame.f_locals.values():
-            if isinstance(value, str | list | tuple | dict | set | frozenset):
-                if _deep_size(value, memo, budget.max_chars) > budget.max_chars:
-                    raise _over(
-                        f"a value the template holds exceeds the render budget of {budget.max_chars} characters"
-                    )
+            kind = type(value)
+            if kind in _TEXT_TYPES:
+                if len(value) <= limit:
+                    continue
+            elif kind in _CONTAINER_TYPES or isinstance(value, _CONTAINER_TYPES + _TEXT_TYPES):
+                if memo is None:
+                    memo = {}
+                if _deep_size(value, memo, limit) <= limit:
+                    continue
+            else:
+                continue
+            raise _over(f"a value the template holds exceeds the render budget of {limit} characters")
     elif event == "return":
         _STATE.depth -= 1
     return _local_tracer
@@ -307,12 +351,15 @@ def _tracer(frame: FrameType, event: str, arg: Any) -> Any:
     return _local_tracer
 
 
-def _run(template: jinja2.Template, variables: Mapping[str, str], budget: RenderBudget) -> str:
+def _run(
+    template: jinja2.Template, variables: Mapping[str, str], budget: RenderBudget, *, traced: bool
+) -> str:
     parts: list[str] = []
     size = 0
     previous = sys.gettrace()
     _STATE.budget, _STATE.deadline, _STATE.depth = budget, time.monotonic() + budget.seconds, 0
-    sys.settrace(_tracer)
+    if traced:
+        sys.settrace(_tracer)
     try:
         for chunk in template.generate(**variables):
             size += len(chunk)
@@ -320,7 +367,8 @@ def _run(template: jinja2.Template, variables: Mapping[str, str], budget: Render
                 raise _over(f"the output exceeds the render budget of {budget.max_chars} characters")
             parts.append(chunk)
     finally:
-        sys.settrace(previous)
+        if traced:
+            sys.settrace(previous)
         _STATE.budget = None
     return "".join(parts)
 
@@ -335,13 +383,13 @@ def render_template(
     raises anything else.
     """
     try:
-        template = _compiled(text)
+        template, traced = _compiled(text)
     except jinja2.TemplateSyntaxError as exc:
         raise ContractError(f"template line {exc.lineno}: {_one_line(exc.message)}") from None
     except RecursionError:
         raise ContractError("template: nests too deeply to compile; simplify it") from None
     try:
-        return _run(template, variables, budget)
+        return _run(template, variables, budget, traced=traced)
     except _BudgetExceeded as exc:
         raise ContractError(f"template: {exc}") from None
     except jinja2.UndefinedError as exc:

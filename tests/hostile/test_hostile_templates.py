@@ -45,6 +45,9 @@ BOMBS: list[tuple[str, str, list[str]]] = [
     ("replace-empty", U + "{{ response | replace('', response * 40000) }}", ["replace would exceed the render budget"]),
     ("replace-method", U + "{{ response.replace('', response * 40000) }}", ["replace would exceed the render budget"]),
     ("wordwrap-huge", U + "{{ response | wordwrap(10 ** 10) }}", ["exceeds the render budget"]),
+    ("wide-list-print", U + "{{ [response * 40000, response * 40000] }}", ["a printed value exceeds the render budget"]),
+    ("wide-list-join", U + "{{ [response * 40000, response * 40000] | join }}", ["join: an argument exceeds the render budget"]),
+    ("wide-list-string", U + "{{ [response * 40000, response * 40000] | string }}", ["string: an argument exceeds the render budget"]),
     ("recursive-macro", U + "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}", ["nest deeper than the render budget of 32"]),
     ("mutual-macros", U + "{% macro a(n) %}{{ b(n) }}{% endmacro %}{% macro b(n) %}{{ a(n) }}{% endmacro %}{{ a(0) }}", ["nest deeper than the render budget"]),
     ("recursive-loop", U + "{% for x in [1] recursive %}{{ loop([x]) }}{% endfor %}", ["nest deeper than the render budget"]),
@@ -186,4 +189,15 @@ def test_run_time_render_time_names_the_candidate(tmp_path: Path, constant_judge
         ["a", "b" * 200],
         "candidate (prompt_id='p1', candidate_id='c1')",
         "took longer than its budget of 2 s",
+    )
+
+
+def test_run_time_straight_line_template_names_the_candidate(tmp_path: Path, constant_judge: object) -> None:
+    wide = "[" + ", ".join(["response"] * 100) + "]"
+    _runtime(
+        tmp_path,
+        "{{ prompt }}{{ " + wide + " | join(' ') }}",
+        ["fine", "z" * 50_000],
+        "candidate (prompt_id='p1', candidate_id='c1')",
+        "join: an argument exceeds the render budget",
     )
