@@ -70,11 +70,14 @@ def load_scorecard(path: str | os.PathLike[str]) -> Scorecard:
     """Read a scorecard JSON file written by :func:`write_scorecard`.
 
     Raises:
-        ScorecardError: one line naming the file when it cannot be read, is not strict
+        ScorecardError: one line naming the file when it is not a regular file (a device
+            or FIFO is refused before it is opened), cannot be read, is not strict
             JSON, has an unsupported ``scorecard_version`` or does not match the schema.
     """
     file = Path(path)
     try:
+        if file.exists() and not file.is_file():
+            raise ScorecardError(f"{file}: not a regular file; a scorecard is a JSON file")
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScorecardError(f"{file}: no such scorecard file") from None

@@ -181,3 +181,11 @@ def test_markdown_report_escapes_html(tmp_path: Path) -> None:
     html = tmp_path / "r.html"
     _ok(["report", str(card_path), "--format", "html", "--out", str(html)])
     assert "<script>alert(1)" not in html.read_text()
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_report_and_gate_refuse_a_device_as_scorecard(tmp_path: Path, device: str) -> None:
+    contract = tmp_path / "contract.yaml"
+    contract.write_text(VALID + GATES)
+    refused(["gate", device, "--contract", str(contract)], device, "not a regular file")
+    refused(["report", device, "--format", "md"], device, "not a regular file")
