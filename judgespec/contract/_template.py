@@ -221,6 +221,15 @@ class _BudgetSandbox(ImmutableSandboxedEnvironment):
         return super().wrap_str_format(value)
 
 
+def _concat(parts: Any) -> str:
+    """Join buffered output (macro bodies, ``caller()``, ``{% set %}`` blocks) once measured."""
+    chunks = list(parts)
+    budget = _active()
+    if budget is not None and sum(len(c) for c in chunks) > budget.max_chars:
+        raise _over(f"buffered output exceeds the render budget of {budget.max_chars} characters")
+    return "".join(chunks)
+
+
 def _finalize(value: Any) -> Any:
     """Every ``{{ ... }}`` value is measured before it is turned into text."""
     _check_size(value, "a printed value")
@@ -236,6 +245,7 @@ def _make_env() -> _BudgetSandbox:
         optimized=False,  # constant folding would call filters at compile time, unbudgeted
     )
     env.filters = {name: _guard(name, f) for name, f in env.filters.items()}
+    env.concat = _concat  # type: ignore[method-assign]
     for name in ("namespace", "lipsum"):  # state across loop iterations; bulk text
         env.globals.pop(name, None)
     return env

@@ -48,6 +48,8 @@ BOMBS: list[tuple[str, str, list[str]]] = [
     ("wide-list-print", U + "{{ [response * 40000, response * 40000] }}", ["a printed value exceeds the render budget"]),
     ("wide-list-join", U + "{{ [response * 40000, response * 40000] | join }}", ["join: an argument exceeds the render budget"]),
     ("wide-list-string", U + "{{ [response * 40000, response * 40000] | string }}", ["string: an argument exceeds the render budget"]),
+    ("set-block-buffer", U + "{% set x %}{% for i in range(1000) %}{{ response * 100 }}{% endfor %}{% endset %}{{ x | length }}", ["buffered output exceeds the render budget"]),
+    ("macro-body-buffer", U + "{% macro m() %}{% for i in range(1000) %}{{ response * 100 }}{% endfor %}{% endmacro %}{{ m() | length }}", ["buffered output exceeds the render budget"]),
     ("recursive-macro", U + "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}", ["nest deeper than the render budget of 32"]),
     ("mutual-macros", U + "{% macro a(n) %}{{ b(n) }}{% endmacro %}{% macro b(n) %}{{ a(n) }}{% endmacro %}{{ a(0) }}", ["nest deeper than the render budget"]),
     ("recursive-loop", U + "{% for x in [1] recursive %}{{ loop([x]) }}{% endfor %}", ["nest deeper than the render budget"]),
