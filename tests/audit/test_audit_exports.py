@@ -9,11 +9,13 @@ from judgespec.contract import TiePolicy
 
 EXPECTED = {
     "HEADLINE_METRICS",
+    "JUDGEBENCH_CATEGORIES",
     "METRIC_NAMES",
     "TIE_POLICIES",
     "AuditCounts",
     "AuditDiagnostics",
     "AuditResult",
+    "AuditSlice",
     "BonPoint",
     "CandidatesTable",
     "ComparisonsTable",
@@ -21,6 +23,7 @@ EXPECTED = {
     "arena_to_candidates",
     "derive_selection_scores",
     "iter_jsonl",
+    "judgebench_category",
     "judgebench_reward_to_candidates",
     "judgebench_to_tables",
     "read_candidates",
