@@ -78,3 +78,16 @@ def test_a_bad_slice_column_is_one_line(o1_mini: Path, tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert proc.stderr.startswith(f"Error: {o1_mini / 'candidates.jsonl'}: slice column 'categry' is missing")
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_audit_by_a_missing_column_fails_before_any_model_runs(o1_mini: Path, tmp_path: Path, repo_root: Path) -> None:
+    proc = run(
+        "audit", "--contract", str(repo_root / "specs" / "smollm2-pointwise.yaml"),
+        "--candidates", str(o1_mini / "candidates.jsonl"), "--by", "family",
+        "--no-cache", "--out", str(tmp_path / "out"), "--quiet",
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == (
+        f"Error: {o1_mini / 'candidates.jsonl'}: slice column 'family' is missing: no candidate "
+        "row has it; slice by a metadata column of the candidates table"
+    )
