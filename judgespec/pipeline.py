@@ -43,13 +43,17 @@ def score_tables(
     created_at: str | None = None,
     source: str = "<rows>",
     warnings: Sequence[str] = (),
+    by: str | None = None,
 ) -> Scorecard:
     """Score recorded verdicts: candidates (and comparisons) table rows -> scorecard.
 
     The tie policy and gates come from the contract when one is given (audit-level tie
     policies ``expected``, ``seeded_random``, ``first_position``, ``abstain``; the
     engine-level ones have already separated ties in the judge scores and are scored
-    as ``expected``).
+    as ``expected``). Candidates without judge scores get selection scores derived from
+    the comparisons with the contract's ranking (win share; a tournament's Copeland,
+    Bradley-Terry or knockout). ``by`` names a prompt-level column whose values each
+    get their own audit (the scorecard's ``slices``).
     """
     from .audit import CandidatesTable, ComparisonsTable, run_audit
     from .scorecard import RunInfo, build_scorecard
@@ -61,26 +65,28 @@ def score_tables(
         else None
     )
     tie_policy = "expected"
+    ranking = "win_share"
     margin = 0.0
     audit_seed = seed
     if loaded is not None:
         tp = loaded.contract.tie_policy
-        tie_policy = {
-            "seeded_random": "random",
-            "first_position": "first",
-            "abstain": "abstain",
-        }.get(tp.kind, "expected")
+        tie_policy = tp.kind  # run_audit accepts every contract tie-policy name
         margin = tp.margin
         if tp.kind == "seeded_random":
             audit_seed = tp.seed
+        protocol = loaded.contract.protocol
+        if protocol.kind == "tournament":
+            ranking = "knockout" if protocol.format == "knockout" else protocol.ranking
     result = run_audit(
         table,
         comparisons,
         tie_policy=tie_policy,
+        ranking=ranking,
         n_bootstrap=n_bootstrap,
         seed=audit_seed,
         confidence=confidence,
         escalation_margin=margin,
+        by=by,
     )
     return build_scorecard(
         result,
@@ -141,6 +147,12 @@ def judge_and_score(
     """Judge candidates under a contract, then score them (see :func:`score_tables`)."""
     from .judge import judge_candidates
 
+    by = score_options.get("by")
+    if by is not None:  # a bad slice column fails before any model runs
+        from .audit import CandidatesTable
+        from .audit._slices import slice_values
+
+        slice_values(CandidatesTable.from_rows(candidate_rows, source=score_options.get("source", "<rows>")), by)
     judged = judge_candidates(loaded, candidate_rows, backend=backend, cache=cache, progress=progress)
     card = score_tables(judged.candidates, judged.comparisons, loaded=loaded, **score_options)
     return AuditOutcome(judged=judged, scorecard=card)

@@ -9,25 +9,43 @@ formula, tie handling and reference are in the docstrings of
 
 from .._jsonl import iter_jsonl
 from ._audit import run_audit
-from ._convert import arena_to_candidates, judgebench_reward_to_candidates, judgebench_to_tables
+from ._convert import (
+    JUDGEBENCH_CATEGORIES,
+    arena_to_candidates,
+    judgebench_category,
+    judgebench_reward_to_candidates,
+    judgebench_to_tables,
+)
+from ._derived import derive_selection_scores
 from ._metrics import HEADLINE_METRICS, METRIC_NAMES
-from ._result import AuditCounts, AuditDiagnostics, AuditResult, BonPoint, MetricEstimate
+from ._result import (
+    AuditCounts,
+    AuditDiagnostics,
+    AuditResult,
+    AuditSlice,
+    BonPoint,
+    MetricEstimate,
+)
 from ._selection import TIE_POLICIES
 from ._table import CandidatesTable, ComparisonsTable, read_candidates, read_comparisons
 
 __all__ = [
     "HEADLINE_METRICS",
+    "JUDGEBENCH_CATEGORIES",
     "METRIC_NAMES",
     "TIE_POLICIES",
     "AuditCounts",
     "AuditDiagnostics",
     "AuditResult",
+    "AuditSlice",
     "BonPoint",
     "CandidatesTable",
     "ComparisonsTable",
     "MetricEstimate",
     "arena_to_candidates",
+    "derive_selection_scores",
     "iter_jsonl",
+    "judgebench_category",
     "judgebench_reward_to_candidates",
     "judgebench_to_tables",
     "read_candidates",

@@ -2,21 +2,40 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import numbers
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
+from ..judge._aggregate import RANKINGS, Ranking
 from ._agreement import agreement_stats
 from ._bootstrap import percentile_interval, resample_sums
-from ._groups import Float, group_mean_rows
-from ._judgeside import escalations, judge_side_stats, judged_rows, tie_group_sizes
+from ._derived import derive_from_presentations
+from ._groups import Bool, Float, group_mean_rows
+from ._judgeside import (
+    escalations,
+    judge_side_stats,
+    judged_rows,
+    tie_group_sizes,
+    tie_rows,
+    tie_stats,
+)
 from ._metrics import METRICS, Context, Sums
 from ._pairwise import Presentations, pairwise_stats, resolve
 from ._reliability import parse_stats, repeat_stats
-from ._result import AuditCounts, AuditDiagnostics, AuditResult, BonPoint, MetricEstimate
-from ._selection import TIE_POLICIES, Eligible, eligible_rows, selection_stats
+from ._result import (
+    AuditCounts,
+    AuditDiagnostics,
+    AuditResult,
+    AuditSlice,
+    BonPoint,
+    MetricEstimate,
+)
+from ._selection import TIE_POLICIES, TIE_POLICY_NAMES, Eligible, eligible_rows, selection_stats
+from ._slices import slice_values, subset_candidates, subset_comparisons
 from ._table import WINNER_NULL, CandidatesTable, ComparisonsTable
 
 SCATTER_POINTS = 1000
@@ -30,6 +49,15 @@ class _Args:
     presentations: Presentations | None
     """The comparisons resolved to candidate rows."""
     tie_policy: str
+    """The tie-policy name as given."""
+    tie_rule: str
+    """The audit rule it means (``expected``, ``first``, ``random`` or ``abstain``)."""
+    derived: Bool
+    """Row mask: the candidate's judge score was derived from comparisons."""
+    by: str | None
+    """The slice column, if any."""
+    slice_of_prompt: list[str] | None
+    """Each prompt's slice value (with ``by``)."""
     n_bootstrap: int
     seed: int
     confidence: float
@@ -40,10 +68,12 @@ def _audit_iv(
     candidates: object,
     comparisons: object,
     tie_policy: object,
+    ranking: object,
     n_bootstrap: object,
     seed: object,
     confidence: object,
     escalation_margin: object,
+    by: object,
 ) -> _Args:
     """Input validation for :func:`run_audit` (raises TypeError / ValueError)."""
     if not isinstance(candidates, CandidatesTable):
@@ -55,8 +85,14 @@ def _audit_iv(
         raise TypeError(
             f"comparisons must be a ComparisonsTable or None, got {type(comparisons).__name__}"
         )
-    if tie_policy not in TIE_POLICIES:
+    if not isinstance(tie_policy, str) or tie_policy not in TIE_POLICIES:
         raise ValueError(f"tie_policy must be one of {', '.join(TIE_POLICIES)}; got {tie_policy!r}")
+    if not isinstance(ranking, str) or ranking not in RANKINGS:
+        raise ValueError(f"ranking must be one of {', '.join(RANKINGS)}; got {ranking!r}")
+    if by is not None and (not isinstance(by, str) or not by):
+        raise ValueError(f"by must be a column name (a non-empty string) or None, got {by!r}")
+    # the slice column is checked before any computation (AuditDataError naming the file)
+    values = None if by is None else slice_values(candidates, by)
     for name, value in (("n_bootstrap", n_bootstrap), ("seed", seed)):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 0:
             raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
@@ -79,16 +115,26 @@ def _audit_iv(
         )
     assert isinstance(n_bootstrap, numbers.Integral) and isinstance(seed, numbers.Integral)
     assert isinstance(confidence, numbers.Real) and isinstance(escalation_margin, numbers.Real)
+    # every comparison must name a known candidate (AuditDataError otherwise)
+    presentations = None if comparisons is None else resolve(candidates, comparisons)
+    table = candidates
+    if comparisons is not None and presentations is not None:
+        table = derive_from_presentations(
+            candidates, comparisons, presentations, cast(Ranking, ranking)
+        )
     return _Args(
-        candidates=candidates,
+        candidates=table,
         comparisons=comparisons,
-        # every comparison must name a known candidate (AuditDataError otherwise)
-        presentations=None if comparisons is None else resolve(candidates, comparisons),
-        tie_policy=str(tie_policy),
+        presentations=presentations,
+        tie_policy=tie_policy,
+        tie_rule=TIE_POLICY_NAMES[tie_policy],
+        derived=np.isnan(candidates.judge) & ~np.isnan(table.judge),
         n_bootstrap=int(n_bootstrap),
         seed=int(seed),
         confidence=float(confidence),
         escalation_margin=float(escalation_margin),
+        by=by,
+        slice_of_prompt=None if values is None else [str(v) for v in values],
     )
 
 
@@ -97,10 +143,12 @@ def run_audit(
     comparisons: ComparisonsTable | None = None,
     *,
     tie_policy: str = "expected",
+    ranking: str = "win_share",
     n_bootstrap: int = 2000,
     seed: int = 0,
     confidence: float = 0.95,
     escalation_margin: float = 0.0,
+    by: str | None = None,
 ) -> AuditResult:
     """Audit a judge's best-of-n selection: every metric with a cluster-bootstrap interval.
 
@@ -110,14 +158,24 @@ def run_audit(
         The candidates table (oracle utility and judge score per candidate).
     comparisons
         Optional pairwise verdicts on the same candidates (position consistency,
-        preference fairness, pairwise accuracy, transitivity).
+        preference fairness, pairwise accuracy, transitivity). A prompt whose
+        candidates carry no judge score gets selection scores derived from its
+        comparisons (see ``ranking``), so a pairwise judge has recovery, top-1
+        accuracy, regret and a best-of-k curve.
     tie_policy
         How the judge's pick is made when its top score is tied: ``expected`` (expected
-        value under uniform random tie-breaking, no RNG), ``first`` (first tied
-        candidate in table order), ``random`` (seeded draw) or ``abstain`` (no pick:
-        the prompt leaves the selection metrics and counts as an abstention; the
-        best-of-k curve then covers the other prompts, resolving ties inside a subset by
-        the expected value).
+        value under uniform random tie-breaking, no RNG), ``first`` or
+        ``first_position`` (first tied candidate in table order), ``random`` or
+        ``seeded_random`` (seeded draw) or ``abstain`` (no pick: the prompt leaves the
+        selection metrics and counts as an abstention; the best-of-k curve then covers
+        the other prompts, resolving ties inside a subset by the expected value). The
+        engine-level ``logprob`` and ``pairwise_escalation`` are accepted and score any
+        tie left as ``expected``.
+    ranking
+        How comparisons become selection scores where candidates have none
+        (:func:`derive_selection_scores`): ``win_share`` (default, the pairwise
+        protocol), ``copeland`` or ``bradley_terry`` (round-robin tournament) or
+        ``knockout``.
     n_bootstrap
         Cluster-bootstrap replicates (prompts resampled with replacement); 0 skips the
         intervals (NaN).
@@ -130,6 +188,12 @@ def run_audit(
     escalation_margin
         Prompts whose two highest judge scores differ by at most this much are listed
         in :attr:`AuditResult.escalations` (0: exact ties only).
+    by
+        A prompt-level metadata column (e.g. ``category``): every metric is also
+        computed within each of its values, with its own cluster-bootstrap interval over
+        that slice's prompts (:attr:`AuditResult.slices`, sorted by value). The column
+        must exist, be constant within each prompt, and have two or more values
+        (:class:`~judgespec.AuditDataError` otherwise).
 
     Notes
     -----
@@ -141,9 +205,44 @@ def run_audit(
     Intervals are percentile intervals over the replicates where the metric is defined.
     """
     args = _audit_iv(
-        candidates, comparisons, tie_policy, n_bootstrap, seed, confidence, escalation_margin
+        candidates,
+        comparisons,
+        tie_policy,
+        ranking,
+        n_bootstrap,
+        seed,
+        confidence,
+        escalation_margin,
+        by,
     )
-    return _compute(args)
+    result = _compute(args)
+    if args.by is None or args.slice_of_prompt is None:
+        return result
+    slices = [_slice(args, value) for value in sorted(set(args.slice_of_prompt))]
+    return dataclasses.replace(result, slices=slices)
+
+
+def _slice(args: _Args, value: str) -> AuditSlice:
+    """The audit of one slice: its prompts, their comparisons, its own bootstrap."""
+    assert args.by is not None and args.slice_of_prompt is not None
+    keep = np.array([v == value for v in args.slice_of_prompt], dtype=bool)
+    table = subset_candidates(args.candidates, keep)
+    comparisons = (
+        None
+        if args.comparisons is None
+        else subset_comparisons(args.comparisons, set(table.prompt_ids))
+    )
+    sub = dataclasses.replace(
+        args,
+        candidates=table,
+        comparisons=comparisons,
+        presentations=None if comparisons is None else resolve(table, comparisons),
+        derived=args.derived[keep[args.candidates.row_prompt]],
+        by=None,
+        slice_of_prompt=None,
+    )
+    result = _compute(sub)
+    return AuditSlice(by=args.by, value=value, counts=result.counts, metrics=result.metrics)
 
 
 def _compute(args: _Args) -> AuditResult:
@@ -151,11 +250,13 @@ def _compute(args: _Args) -> AuditResult:
     tie_seed, boot_seed = np.random.SeedSequence(args.seed).spawn(2)
     el = eligible_rows(table)
     judged = judged_rows(table)
-    selection = selection_stats(el, tie_policy=args.tie_policy, rng=np.random.default_rng(tie_seed))
+    ties, tie_column = tie_rows(table)
+    selection = selection_stats(el, tie_policy=args.tie_rule, rng=np.random.default_rng(tie_seed))
     columns: dict[str, Float] = {}
     for part in (
         selection.columns,
         agreement_stats(el),
+        tie_stats(ties),
         judge_side_stats(table, judged),
         pairwise_stats(table, args.presentations),
         repeat_stats(table),
@@ -192,6 +293,7 @@ def _compute(args: _Args) -> AuditResult:
             if args.comparisons is None
             else int(np.count_nonzero(args.comparisons.winner == WINNER_NULL))
         ),
+        derived_scores=int(np.count_nonzero(args.derived)),
     )
     return AuditResult(
         metrics=_estimates(stats, point, ctx, args, np.random.default_rng(boot_seed)),
@@ -199,13 +301,14 @@ def _compute(args: _Args) -> AuditResult:
         counts=counts,
         escalations=escalations(table, judged, margin=args.escalation_margin),
         tie_policy=args.tie_policy,
+        tie_column=tie_column,
         n_bootstrap=args.n_bootstrap,
         seed=args.seed,
         confidence=args.confidence,
         diagnostics=AuditDiagnostics(
             scatter_global=_scatter(el, demean=False),
             scatter_within=_scatter(el, demean=True),
-            tie_group_sizes=tie_group_sizes(judged),
+            tie_group_sizes=tie_group_sizes(ties),
         ),
     )
 

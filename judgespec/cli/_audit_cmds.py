@@ -30,6 +30,7 @@ __all__ = ["audit"]
 @click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
 @click.option("--bootstrap", "n_bootstrap", type=click.IntRange(min=0), default=2000, show_default=True, help="Bootstrap replicates.")
 @click.option("--no-cache", is_flag=True, help="offline: neither read nor write the judge cache.")
+@click.option("--by", "by", default=None, metavar="COLUMN", help="offline: also audit each value of this prompt-level column of the candidates on its own (the scorecard's slices).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True, help="Output directory (scorecard.json, report.html, judged tables or framework logs).")
 @click.option("--quiet", is_flag=True, help="No progress bar and no terminal summary.")
 def audit(
@@ -48,6 +49,7 @@ def audit(
     seed: int,
     n_bootstrap: int,
     no_cache: bool,
+    by: str | None,
     out_dir: Path,
     quiet: bool,
 ) -> None:
@@ -93,6 +95,7 @@ def audit(
                 seed=seed,
                 n_bootstrap=n_bootstrap,
                 source=str(candidates),
+                by=by,
             )
         finally:
             if cache is not None:
@@ -105,6 +108,8 @@ def audit(
     else:
         from .._plugins import load_plugin
 
+        if by is not None:
+            fail(f"--by works with --framework offline; score the {framework} output with 'judgespec score --by'")
         if model is None:
             fail(f"--framework {framework} needs --model (the policy)")
         runner = load_plugin("judgespec.frameworks", framework, purpose=f"judgespec audit --framework {framework}")

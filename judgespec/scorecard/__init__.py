@@ -31,6 +31,7 @@ from judgespec.scorecard._model import (
     RunRecord,
     Scorecard,
     ScorecardError,
+    Slice,
     TieGroup,
 )
 from judgespec.scorecard._render_compare import (
@@ -62,6 +63,7 @@ __all__ = [
     "RunRecord",
     "Scorecard",
     "ScorecardError",
+    "Slice",
     "TieGroup",
     "apply_gates",
     "build_scorecard",

@@ -20,6 +20,7 @@ EXPECTED = {
     "RunRecord",
     "Scorecard",
     "ScorecardError",
+    "Slice",
     "TieGroup",
     "apply_gates",
     "check_gate_fingerprint",
