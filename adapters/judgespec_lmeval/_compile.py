@@ -266,11 +266,16 @@ _Dumper.add_representer(FunctionRef, _represent_function)
 
 
 def _relative(path: str | os.PathLike[str], folder: Path) -> str:
-    """``path`` relative to ``folder`` (absolute when no relative path exists)."""
+    """``path`` relative to ``folder``; absolute when the two share only the file system
+    root (a relative path through ``/`` is no more portable) or no relative path exists."""
+    target, base = Path(path).resolve(), folder.resolve()
     try:
-        return os.path.relpath(Path(path).resolve(), folder.resolve())
+        common = Path(os.path.commonpath([target, base]))
     except ValueError:  # another drive on Windows
-        return str(Path(path).resolve())
+        return str(target)
+    if common == Path(common.anchor):
+        return str(target)
+    return os.path.relpath(target, base)
 
 
 def write_task_yaml(compiled: CompiledTask, out_dir: str | os.PathLike[str]) -> CompiledTask:

@@ -38,9 +38,11 @@ def test_compile_yaml_base(tmp_path: Path, arith_task_yaml: Path, digit_contract
     text = path.read_text(encoding="utf-8")
     assert "lm-eval run --include_path" in text.splitlines()[3]
     cfg = _read(path)
-    # No machine-specific absolute paths: include and contract are relative to the YAML.
+    # Paths are relative to the YAML's folder where the two share more than the root.
     assert cfg["include"] == os.path.relpath(arith_task_yaml.resolve(), tmp_path.resolve())
     assert (tmp_path / cfg["include"]).resolve() == arith_task_yaml.resolve()
+    contract = cfg["metadata"]["judgespec"].pop("contract")
+    assert (tmp_path / contract).resolve() == digit_contract.resolve()
     assert "tag" not in cfg
     assert cfg["task"] == "arith_judgespec_digit-judge_n4"
     assert cfg["class"] == "!function judgespec_lmeval.BestOfNTask"
@@ -70,7 +72,6 @@ def test_compile_yaml_base(tmp_path: Path, arith_task_yaml: Path, digit_contract
     assert cfg["metadata"] == {
         "version": 1.0,
         "judgespec": {
-            "contract": os.path.relpath(digit_contract.resolve(), tmp_path.resolve()),
             "fingerprint": load_contract(digit_contract).fingerprint,
             "n": 4,
             "oracle_metric": "exact_match",
@@ -124,7 +125,6 @@ def test_compile_registered_task(tmp_path: Path, digit_contract: Path) -> None:
     (path,) = jl.compile_task(digit_contract, task="gsm8k", n=8, out_dir=tmp_path)
     cfg = _read(path)
     assert Path(cfg["include"]).parts[-3:] == ("tasks", "gsm8k", "gsm8k.yaml")
-    assert not Path(cfg["include"]).is_absolute()
     assert (tmp_path / cfg["include"]).is_file()
     assert "tag" not in cfg  # the base task's tags come through the include
     assert _merged(path)["tag"] == ["math_word_problems"]
@@ -290,6 +290,9 @@ def test_compiled_folder_moves_with_its_inputs(
     base = project / "arith.yaml"
     base.write_text(yaml.safe_dump(arith_task_config, sort_keys=False), encoding="utf-8")
     jl.compile_task(project / "judge.yaml", task=base, n=2, out_dir=project / "tasks", name="arith_bo2")
+    compiled = _read(project / "tasks" / "arith_bo2.yaml")
+    assert compiled["include"] == "../arith.yaml"
+    assert compiled["metadata"]["judgespec"]["contract"] == "../judge.yaml"
     moved = project.rename(tmp_path / "elsewhere")
     manager = TaskManager(include_path=str(moved / "tasks"), include_defaults=False)
     task = manager.load(["arith_bo2"])["tasks"]["arith_bo2"]
