@@ -44,7 +44,7 @@ def _batch_size(value: str | None) -> int | str | None:
 
 
 LMEVAL_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
-    (("--device", "lmeval_device"), {"default": None, "help": "lm-eval: device of the policy (cuda, cuda:0, cpu, mps; default: the model's own, for hf the GPU when there is one). Or device= in --model-args."}),
+    (("--device", "lmeval_device"), {"default": None, "help": "lm-eval: device of the policy (cuda, cuda:0, cpu, mps; default: the model's own, which is cuda for hf: pass cpu on a machine without a GPU). Or device= in --model-args."}),
     (("--batch_size", "--batch-size", "lmeval_batch_size"), {"default": None, "help": "lm-eval: batch size of the policy: an integer, 'auto' or 'auto:N' (lm-eval's default: 1)."}),
     (("--max_batch_size", "--max-batch-size", "lmeval_max_batch_size"), {"type": int, "default": None, "help": "lm-eval: largest batch size tried with --batch_size auto."}),
     (("--apply_chat_template", "--apply-chat-template", "lmeval_apply_chat_template"), {"is_flag": True, "help": "lm-eval: render the policy's prompts with its chat template."}),

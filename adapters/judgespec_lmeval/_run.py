@@ -164,9 +164,9 @@ def run_lmeval_audit(
         model_args: The policy's model args (``"pretrained=...,dtype=..."`` or a mapping).
         out_dir: Output folder (see the module docstring for its layout).
         limit: Documents to evaluate (lm-eval's ``--limit``).
-        device: lm-eval's ``--device`` (default None: the model's own default, for
-            ``hf`` the GPU when there is one, else the CPU); or ``device=`` in
-            ``model_args``, not both.
+        device: lm-eval's ``--device`` (default None: the model's own default, which is
+            ``cuda`` for ``hf``; pass ``cpu`` on a machine without a GPU); or ``device=``
+            in ``model_args``, not both.
         judge_after_generation: Generate with the policy first, release it, then judge
             (one model in memory at a time; only a policy given by name can be released,
             an ``LM`` object stays referenced by the caller). False judges inside the

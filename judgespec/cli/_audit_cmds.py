@@ -21,7 +21,7 @@ __all__ = ["audit"]
 @click.option("--task", default=None, help="lmeval: base generate_until task (registered name or task YAML).")
 @click.option("--model", default=None, help="inspect/lmeval: the policy model (Inspect 'provider/model'; lm-eval model type such as 'hf').")
 @click.option("--model-args", default=None, help="lmeval: the policy's model_args, e.g. 'pretrained=DIR'.")
-@click.option("--device", default=None, help="lmeval: the policy's device (cuda, cuda:0, cpu; default: the model's own, for hf the GPU when there is one).")
+@click.option("--device", default=None, help="lmeval: the policy's device (cuda, cuda:0, cpu; default: the model's own, which is cuda for hf).")
 @click.option("--batch-size", "--batch_size", "batch_size", default=None, help="lmeval: the policy's batch size: an integer, 'auto' or 'auto:N' (lm-eval's default: 1).")
 @click.option("--apply-chat-template", "--apply_chat_template", "apply_chat_template", is_flag=True, help="lmeval: render the policy's prompts with its chat template.")
 @click.option("--include-path", "--include_path", "include_path", type=click.Path(path_type=Path, file_okay=False), default=None, help="lmeval: folder of your own lm-eval tasks (to resolve --task by name).")
@@ -128,6 +128,8 @@ def audit(
                 fail("--framework lmeval needs --task")
             options: dict[str, object] = {"apply_chat_template": apply_chat_template}
             if batch_size is not None:
+                if not (batch_size.isdigit() or batch_size == "auto" or batch_size.startswith("auto:")):
+                    fail(f"--batch-size {batch_size!r}: give an integer, 'auto' or 'auto:N'")
                 options["batch_size"] = int(batch_size) if batch_size.isdigit() else batch_size
             card_path = runner(
                 contract_path, task=task, n=n, model=model, model_args=model_args,

@@ -139,7 +139,8 @@ def test_pairwise_contract_records_comparisons(
     assert card["counts"]["comparisons"] == 6 * 3 * 2  # 3 pairs, both orders, 6 prompts
     assert card["metrics"]["position_consistency"]["estimate"] is not None
     results = _results(tmp_path)["results"]["arith_judgespec_digit-pairwise_n3"]
-    for metric in AUDIT_METRICS:
+    assert "position_consistency,strict" in results  # reported for pairwise protocols
+    for metric in (*AUDIT_METRICS, "position_consistency"):
         value = card["metrics"][metric]["estimate"]
         got = results[f"{metric},strict"]
         assert math.isnan(got) if value is None else got == pytest.approx(value, abs=1e-12), metric
