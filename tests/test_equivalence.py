@@ -532,7 +532,7 @@ def test_scorecards_agree_with_the_in_run_metrics(runs: Runs, tmp_path: Path) ->
         key = f"{name},last-number"
         if key in runs.lmeval_results:
             got = runs.lmeval_results[key]
-            assert (got is None and math.isnan(metric.estimate)) or got == metric.estimate, name
+            assert _same_number(float(got), metric.estimate), name
 
 
 # ------------------------------------------------------------------------ compare

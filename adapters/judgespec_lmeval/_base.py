@@ -51,7 +51,7 @@ class BaseTask:
     yaml_path: Path | None
     """The YAML file to ``include:``, or None for a config mapping (inlined instead)."""
     filters: tuple[FilterSpec, ...]
-    """Filter ensembles, selection filters (``take_first`` ...) removed."""
+    """Filter ensembles, selection filters (``take_first``, ``take_first_k`` ...) removed."""
     metrics: tuple[str, ...] = field(default=())
     """Metric names of the base task, in ``metric_list`` order."""
 
@@ -86,6 +86,8 @@ def _filter_specs(config: Mapping[str, Any], *, task: str) -> tuple[FilterSpec, 
                     f"base task '{task}': filter '{name}': each step needs a 'function'"
                 )
             function = step["function"]
+            if function == "take_first_k":
+                continue  # keeps a list of k responses: later steps still see each one
             if isinstance(function, str) and function in SELECTION_FILTERS:
                 selected_by = function
                 continue

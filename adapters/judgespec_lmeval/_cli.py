@@ -9,9 +9,9 @@ Nothing here imports lm-eval at module import time.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -19,7 +19,69 @@ from ._compile import compile_config, write_task_yaml
 from ._run import run_lmeval_audit
 from ._scoring import score_from_lmeval_samples
 
-__all__ = ["compile_task", "lmeval_group", "run_lmeval_audit", "score_from_lmeval_samples"]
+__all__ = [
+    "compile_task",
+    "lmeval_group",
+    "lmeval_options",
+    "run_lmeval_audit",
+    "score_from_lmeval_samples",
+    "split_lmeval_options",
+]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _batch_size(value: str | None) -> int | str | None:
+    """lm-eval's ``--batch_size``: an integer, ``auto`` or ``auto:N``."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isdigit() and int(text) > 0:
+        return int(text)
+    if text == "auto" or (text.startswith("auto:") and text[5:].isdigit()):
+        return text
+    raise click.BadParameter(f"{value!r} is not an integer, 'auto' or 'auto:N'", param_hint="--batch_size")
+
+
+LMEVAL_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
+    (("--device", "lmeval_device"), {"default": None, "help": "lm-eval: device of the policy (cuda, cuda:0, cpu, mps; default: the model's own, which is cuda for hf: pass cpu on a machine without a GPU). Or device= in --model-args."}),
+    (("--batch_size", "--batch-size", "lmeval_batch_size"), {"default": None, "help": "lm-eval: batch size of the policy: an integer, 'auto' or 'auto:N' (lm-eval's default: 1)."}),
+    (("--max_batch_size", "--max-batch-size", "lmeval_max_batch_size"), {"type": int, "default": None, "help": "lm-eval: largest batch size tried with --batch_size auto."}),
+    (("--apply_chat_template", "--apply-chat-template", "lmeval_apply_chat_template"), {"is_flag": True, "help": "lm-eval: render the policy's prompts with its chat template."}),
+    (("--fewshot_as_multiturn/--no-fewshot_as_multiturn", "lmeval_fewshot_as_multiturn"), {"default": None, "help": "lm-eval: few-shot examples as a multi-turn chat (default: on with --apply_chat_template)."}),
+    (("--system_instruction", "--system-instruction", "lmeval_system_instruction"), {"default": None, "help": "lm-eval: system instruction for the policy."}),
+    (("--num_fewshot", "--num-fewshot", "lmeval_num_fewshot"), {"type": int, "default": None, "help": "lm-eval: few-shot examples (default: the base task's)."}),
+    (("--gen_kwargs", "--gen-kwargs", "lmeval_gen_kwargs"), {"default": None, "help": "lm-eval: generation overrides, e.g. top_p=0.95 (sampling must stay on)."}),
+    (("--include_path", "--include-path", "lmeval_include_path"), {"type": click.Path(path_type=Path, file_okay=False), "default": None, "help": "lm-eval: folder of your own tasks (to resolve --task by name)."}),
+)
+"""lm-eval's own options, with lm-eval's names (dashed spellings too) and defaults."""
+
+
+def lmeval_options(function: _F) -> _F:
+    """Add :data:`LMEVAL_OPTIONS` to a click command (keyword names ``lmeval_*``)."""
+    for names, kwargs in reversed(LMEVAL_OPTIONS):
+        function = click.option(*names, **kwargs)(function)
+    return function
+
+
+def split_lmeval_options(values: dict[str, Any]) -> tuple[str | None, Path | None, dict[str, Any]]:
+    """``(device, include_path, simple_evaluate options)`` from the ``lmeval_*`` values."""
+    options: dict[str, Any] = {}
+    batch = _batch_size(values.get("lmeval_batch_size"))
+    if batch is not None:
+        options["batch_size"] = batch
+    if values.get("lmeval_max_batch_size") is not None:
+        options["max_batch_size"] = values["lmeval_max_batch_size"]
+    chat = bool(values.get("lmeval_apply_chat_template"))
+    options["apply_chat_template"] = chat
+    multiturn = values.get("lmeval_fewshot_as_multiturn")
+    if multiturn and not chat:
+        raise click.UsageError("--fewshot_as_multiturn needs --apply_chat_template (as in lm-eval)")
+    options["fewshot_as_multiturn"] = chat if multiturn is None else bool(multiturn)
+    for key in ("system_instruction", "num_fewshot", "gen_kwargs"):
+        if values.get(f"lmeval_{key}") is not None:
+            options[key] = values[f"lmeval_{key}"]
+    return values.get("lmeval_device"), values.get("lmeval_include_path"), options
 
 
 def compile_task(
@@ -80,7 +142,7 @@ def lmeval_group() -> click.Group:
     @click.option("--oracle-filter", default=None, help="Filter ensemble the scorecard uses (default: the first).")
     @click.option("--max-gen-toks", type=int, default=None, help="Override the base task's generation length.")
     @click.option("--judge-after-generation", is_flag=True, help="Do not judge inside lm-eval; judge the samples afterwards.")
-    @click.option("--include-path", type=click.Path(path_type=Path, file_okay=False), default=None, help="Folder of your own lm-eval tasks (to resolve --task by name).")
+    @click.option("--include-path", "--include_path", "include_path", type=click.Path(path_type=Path, file_okay=False), default=None, help="Folder of your own lm-eval tasks (to resolve --task by name).")
     def compile_cmd(
         contract: Path,
         task: str,
@@ -117,17 +179,15 @@ def lmeval_group() -> click.Group:
     @click.option("--task", "task", required=True, help="Base generate_until task: a registered lm-eval name or a task YAML.")
     @click.option("--n", "n", type=int, required=True, help="Candidates per prompt (at least 2).")
     @click.option("--model", default="hf", show_default=True, help="lm-eval model type of the policy (hf, vllm, ...).")
-    @click.option("--model-args", default="", help="Policy model args in lm-eval's form, e.g. pretrained=DIR,dtype=float32.")
+    @click.option("--model-args", "--model_args", "model_args", default="", help="Policy model args in lm-eval's form, e.g. pretrained=DIR,dtype=float32.")
     @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True, help="Output folder.")
     @click.option("--limit", type=int, default=None, help="Documents to evaluate.")
-    @click.option("--device", default="cpu", show_default=True, help="lm-eval device of the policy (cpu, cuda:0, ...).")
     @click.option("--judge-inline", is_flag=True, help="Judge inside the lm-eval run (both models in memory at once).")
     @click.option("--temperature", type=float, default=1.0, show_default=True, help="Policy sampling temperature.")
     @click.option("--max-gen-toks", type=int, default=None, help="Override the base task's generation length.")
     @click.option("--oracle-metric", default=None, help="Base metric used as the oracle (default: its first metric).")
     @click.option("--oracle-filter", default=None, help="Filter ensemble the scorecard uses (default: the first).")
-    @click.option("--apply-chat-template", is_flag=True, help="Render the policy's prompts with its chat template.")
-    @click.option("--batch-size", default=None, help="lm-eval batch size of the policy (an integer or 'auto').")
+    @lmeval_options
     @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the audit statistics.")
     @click.option("--bootstrap", "n_bootstrap", type=click.IntRange(min=0), default=2000, show_default=True, help="Bootstrap replicates.")
     def run_cmd(
@@ -138,21 +198,21 @@ def lmeval_group() -> click.Group:
         model_args: str,
         out_dir: Path,
         limit: int | None,
-        device: str,
         judge_inline: bool,
         temperature: float,
         max_gen_toks: int | None,
         oracle_metric: str | None,
         oracle_filter: str | None,
-        apply_chat_template: bool,
-        batch_size: str | None,
         seed: int,
         n_bootstrap: int,
+        **lmeval: Any,
     ) -> None:
-        """Generate n candidates per prompt with lm-eval, judge them under CONTRACT, score."""
-        options: dict[str, Any] = {"apply_chat_template": apply_chat_template}
-        if batch_size is not None:
-            options["batch_size"] = int(batch_size) if batch_size.isdigit() else batch_size
+        """Generate n candidates per prompt with lm-eval, judge them under CONTRACT, score.
+
+        lm-eval's own options keep lm-eval's names and defaults (--device,
+        --batch_size, --apply_chat_template, ...; the dashed spellings work too).
+        """
+        device, include_path, options = split_lmeval_options(lmeval)
         path = run_lmeval_audit(
             contract,
             task=task,
@@ -169,6 +229,7 @@ def lmeval_group() -> click.Group:
             oracle_filter=oracle_filter,
             seed=seed,
             n_bootstrap=n_bootstrap,
+            include_path=include_path,
             evaluate_options=options,
         )
         click.echo(f"wrote {path}", err=True)

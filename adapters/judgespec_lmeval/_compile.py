@@ -13,7 +13,9 @@ overrides only what a best-of-n audit changes:
 - ``metadata.judgespec``: the contract path and fingerprint, n, the oracle metric and
   filter (see :class:`~judgespec_lmeval._settings.AuditSettings`).
 
-The YAML holds no code: only references to installed package functions.
+The base task's tags are kept. The YAML holds no code (only references to installed
+package functions) and, as written by :func:`write_task_yaml`, no absolute path where a
+relative one works: ``include:`` and the contract are relative to the YAML's folder.
 """
 
 from __future__ import annotations
@@ -33,12 +35,20 @@ from judgespec import JudgespecError, LoadedContract, load_contract
 from ._base import BaseTask, resolve_base_task
 from ._settings import METADATA_KEY, AuditSettings
 
-__all__ = ["TASK_CLASS", "CompiledTask", "FunctionRef", "compile_config", "write_task_yaml"]
+__all__ = [
+    "TASK_CLASS",
+    "CompiledTask",
+    "FunctionRef",
+    "check_task_name",
+    "compile_config",
+    "write_task_yaml",
+]
 
 TASK_CLASS = "judgespec_lmeval.BestOfNTask"
 """Dotted name of the task class every compiled task uses."""
 
 _NAME_RE = re.compile(r"[^A-Za-z0-9_.-]+")
+_VALID_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]*$")
 
 
 class FunctionRef(str):
@@ -131,8 +141,23 @@ def _generation_kwargs(
     return gen
 
 
-def _default_name(base: BaseTask, loaded: LoadedContract, n: int) -> str:
-    return _NAME_RE.sub("_", f"{base.name}_judgespec_{loaded.contract.name}_n{n}")
+def _default_name(base: BaseTask, loaded: LoadedContract, n: int, judge: str) -> str:
+    suffix = "_deferred" if judge == "deferred" else ""
+    return _NAME_RE.sub("_", f"{base.name}_judgespec_{loaded.contract.name}_n{n}{suffix}")
+
+
+def check_task_name(name: str, *, base: str) -> str:
+    """A task name lm-eval can select with ``--tasks`` and write into file names."""
+    if not _VALID_NAME.match(name) or name.endswith((".yaml", ".yml")):
+        raise JudgespecError(
+            f"--name {name!r}: a task name is letters, digits and _ . @ - (no spaces, commas "
+            "or slashes; lm-eval splits --tasks on commas and writes the name into file names)"
+        )
+    if name == base:
+        raise JudgespecError(
+            f"--name {name!r} is the base task's name; give the audit its own name"
+        )
+    return name
 
 
 def compile_config(
@@ -157,7 +182,8 @@ def compile_config(
             mapping, or an already resolved :class:`BaseTask`.
         n: Candidates per prompt (``repeats``); at least 2.
         temperature: Sampling temperature of the policy; must be positive.
-        name: The compiled task's name (default ``<base>_judgespec_<contract>_n<n>``).
+        name: The compiled task's name (default ``<base>_judgespec_<contract>_n<n>``, with
+            ``_deferred`` appended for ``judge="deferred"``).
         oracle_metric: The base metric that is the oracle (default: its first metric).
         oracle_filter: The filter ensemble the scorecard uses (default: the first).
         max_gen_toks: Override the base task's generation length.
@@ -204,7 +230,10 @@ def compile_config(
         base_task=base.source,
         seed=seed,
     )
-    task_name = name or _default_name(base, loaded, n)
+    task_name = (
+        check_task_name(name, base=base.name) if name is not None
+        else _default_name(base, loaded, n, judge)
+    )
     config: dict[str, Any] = (
         {"include": str(base.yaml_path)} if base.yaml_path is not None else _inline_config(base)
     )
@@ -216,7 +245,6 @@ def compile_config(
         {
             "task": task_name,
             "class": FunctionRef(TASK_CLASS),
-            "tag": [],
             "repeats": n,
             "generation_kwargs": _generation_kwargs(base, temperature, max_gen_toks),
             "filter_list": _filter_list(base, n),
@@ -237,8 +265,27 @@ def _represent_function(dumper: yaml.SafeDumper, value: FunctionRef) -> yaml.Nod
 _Dumper.add_representer(FunctionRef, _represent_function)
 
 
+def _relative(path: str | os.PathLike[str], folder: Path) -> str:
+    """``path`` relative to ``folder``; absolute when the two share only the file system
+    root (a relative path through ``/`` is no more portable) or no relative path exists."""
+    target, base = Path(path).resolve(), folder.resolve()
+    try:
+        common = Path(os.path.commonpath([target, base]))
+    except ValueError:  # another drive on Windows
+        return str(target)
+    if common == Path(common.anchor):
+        return str(target)
+    return os.path.relpath(target, base)
+
+
 def write_task_yaml(compiled: CompiledTask, out_dir: str | os.PathLike[str]) -> CompiledTask:
-    """Write ``<out_dir>/<name>.yaml``; return the compiled task with its path."""
+    """Write ``<out_dir>/<name>.yaml``; return the compiled task with its path.
+
+    The written ``include:`` and ``metadata.judgespec.contract`` are relative to
+    ``out_dir`` (lm-eval resolves an include against the including file's folder, and
+    the task resolves the contract the same way), so the folder can move together with
+    the base task and the contract.
+    """
     folder = Path(out_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -246,22 +293,26 @@ def write_task_yaml(compiled: CompiledTask, out_dir: str | os.PathLike[str]) -> 
         raise JudgespecError(f"{folder}: cannot create the output folder: {exc}") from None
     path = folder / f"{compiled.name}.yaml"
     s = compiled.settings
+    config = dict(compiled.config)
+    if "include" in config:
+        config["include"] = _relative(config["include"], folder)
+    metadata = dict(config["metadata"])
+    metadata[METADATA_KEY] = {**metadata[METADATA_KEY], "contract": _relative(s.contract, folder)}
+    config["metadata"] = metadata
     header = (
-        f"# lm-eval best-of-{s.n} audit of judge contract {s.contract}\n"
+        f"# lm-eval best-of-{s.n} audit of judge contract {metadata[METADATA_KEY]['contract']}\n"
         f"# (fingerprint {s.fingerprint}) on base task {s.base_task}.\n"
         "# Generated by `judgespec lmeval compile`; run it with\n"
-        f"#   lm-eval run --include_path {folder.resolve()} --tasks {compiled.name} --log_samples ...\n"
+        f"#   lm-eval run --include_path {folder} --tasks {compiled.name} --log_samples ...\n"
     )
-    body = yaml.dump(
-        compiled.config, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
-    )
+    body = yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     try:
         path.write_text(header + body, encoding="utf-8")
     except OSError as exc:
         raise JudgespecError(f"{path}: cannot write the task YAML: {exc}") from None
     return CompiledTask(
         name=compiled.name,
-        config=compiled.config,
+        config=config,
         settings=compiled.settings,
         base=compiled.base,
         path=path,

@@ -29,10 +29,10 @@ from judgespec import JudgespecError
 
 from ._compile import compile_config, write_task_yaml
 from ._deps import require_lm_eval
+from ._metrics import RECORD_METRIC
 from ._records import verdicts_of, with_verdicts
 from ._samples import docs_from_samples
 from ._scoring import judge_sample_docs, score_from_lmeval_samples
-from ._settings import AUDIT_METRICS
 
 if TYPE_CHECKING:
     from judgespec.judge import JudgeBackend
@@ -73,19 +73,64 @@ def _judge_in_place(
     judged = judge_sample_docs(task.contract, docs, backend=backend)
     by_prompt = {str(r["prompt_id"]): r for r in judged}
     for sample in samples:
-        record = sample[AUDIT_METRICS[0]]
+        record = sample[RECORD_METRIC]
         source = by_prompt[str(record["prompt_id"])]
         new = with_verdicts(
             record, verdicts_of(source), source["comparisons"], judged_by=task.contract.fingerprint
         )
-        for metric in AUDIT_METRICS:
-            sample[metric] = new
+        sample.update(task.doc_values(new))
     metrics = results["results"][task.task_name]
     aggregation = task.aggregation()
     for filter_name in dict.fromkeys(s["filter"] for s in samples):
         items = [s for s in samples if s["filter"] == filter_name]
-        for metric in AUDIT_METRICS:
+        for metric in task.metric_names:
             metrics[f"{metric},{filter_name}"] = aggregation[metric]([s[metric] for s in items])
+
+
+def _parse_model_args(model_args: str | Mapping[str, Any] | None) -> dict[str, Any]:
+    if model_args is None:
+        return {}
+    if isinstance(model_args, Mapping):
+        return dict(model_args)
+    from lm_eval.utils import simple_parse_args_string
+
+    try:
+        return dict(simple_parse_args_string(model_args))
+    except Exception as exc:  # lm-eval raises bare errors for a malformed string
+        raise JudgespecError(
+            f"--model-args {model_args!r}: not lm-eval's key=value,key=value form ({exc})"
+        ) from None
+
+
+def _check_options(
+    task: BestOfNTask,
+    model_args: str | Mapping[str, Any] | None,
+    device: str | None,
+    options: Mapping[str, Any],
+) -> None:
+    """Refuse what lm-eval would refuse (or would let the task refuse) after loading the policy."""
+    for reserved in ("model", "model_args", "tasks", "limit", "device", "log_samples", "task_manager"):
+        if reserved in options:
+            raise JudgespecError(f"evaluate_options: '{reserved}' is set by run_lmeval_audit itself")
+    if options.get("predict_only"):
+        raise JudgespecError(
+            "evaluate_options: predict_only leaves nothing to score; use `lm-eval run "
+            "--predict_only` and `judgespec score --from-lmeval-samples` instead"
+        )
+    parsed = _parse_model_args(model_args)
+    if device is not None and "device" in parsed:
+        raise JudgespecError(
+            f"the device is given twice (--device {device} and device={parsed['device']} in "
+            "--model-args); give one"
+        )
+    gen_kwargs = options.get("gen_kwargs")
+    if gen_kwargs:
+        from lm_eval.utils import simple_parse_args_string
+
+        parsed_gen = (
+            simple_parse_args_string(gen_kwargs) if isinstance(gen_kwargs, str) else dict(gen_kwargs)
+        )
+        task.set_config(key="generation_kwargs", value=parsed_gen, update=True)
 
 
 def run_lmeval_audit(
@@ -97,7 +142,7 @@ def run_lmeval_audit(
     model_args: str | Mapping[str, Any] | None,
     out_dir: str | os.PathLike[str],
     limit: int | float | None = None,
-    device: str | None = "cpu",
+    device: str | None = None,
     judge_after_generation: bool = True,
     temperature: float = 1.0,
     max_gen_toks: int | None = None,
@@ -119,7 +164,9 @@ def run_lmeval_audit(
         model_args: The policy's model args (``"pretrained=...,dtype=..."`` or a mapping).
         out_dir: Output folder (see the module docstring for its layout).
         limit: Documents to evaluate (lm-eval's ``--limit``).
-        device: lm-eval's ``device`` (default ``cpu``; ``cuda:0`` on a GPU).
+        device: lm-eval's ``--device`` (default None: the model's own default, which is
+            ``cuda`` for ``hf``; pass ``cpu`` on a machine without a GPU); or ``device=``
+            in ``model_args``, not both.
         judge_after_generation: Generate with the policy first, release it, then judge
             (one model in memory at a time; only a policy given by name can be released,
             an ``LM`` object stays referenced by the caller). False judges inside the
@@ -132,11 +179,15 @@ def run_lmeval_audit(
         n_bootstrap: Bootstrap replicates of the scorecard's intervals.
         include_path: Folder of your own lm-eval tasks, for resolving ``task`` by name.
         evaluate_options: Further keyword arguments of ``lm_eval.simple_evaluate``
-            (``batch_size``, ``apply_chat_template``, ``num_fewshot``, ...).
+            (``batch_size``, ``max_batch_size``, ``apply_chat_template``,
+            ``fewshot_as_multiturn``, ``system_instruction``, ``num_fewshot``,
+            ``gen_kwargs``, ...). ``gen_kwargs`` that turn sampling off are refused
+            before the policy loads.
         judge_backend: Serve the judge with this backend instead of the contract's own.
 
     Raises:
-        JudgespecError: for a bad contract, base task or n, before any model is loaded.
+        JudgespecError: for a bad contract, base task, n, ``gen_kwargs`` or a device given
+            twice, before any model is loaded.
     """
     require_lm_eval("run_lmeval_audit")
     from lm_eval import simple_evaluate
@@ -163,9 +214,7 @@ def run_lmeval_audit(
     task_obj = _build_task(compiled.path, compiled.name)
     task_obj.judge_backend = judge_backend
     options = dict(evaluate_options or {})
-    for reserved in ("model", "model_args", "tasks", "limit", "device", "log_samples", "task_manager"):
-        if reserved in options:
-            raise JudgespecError(f"evaluate_options: '{reserved}' is set by run_lmeval_audit itself")
+    _check_options(task_obj, model_args, device, options)
     options.setdefault("bootstrap_iters", 0)
     tracker = EvaluationTracker(output_path=str(out / "lmeval"))
     results = simple_evaluate(

@@ -20,7 +20,7 @@ from typing import Any
 from judgespec import AuditDataError
 from judgespec.audit import iter_jsonl
 
-from ._settings import AUDIT_METRICS, METADATA_KEY, AuditSettings
+from ._settings import AUDIT_METRICS, METADATA_KEY, AuditSettings, contract_location
 
 __all__ = ["LmevalSamples", "SampleDoc", "docs_from_samples", "read_lmeval_samples"]
 
@@ -53,6 +53,8 @@ class LmevalSamples:
     """The task's ``metadata.judgespec`` from the results file, when found."""
     policy_model: str | None
     """The policy model as the results file names it, when found."""
+    warnings: tuple[str, ...] = ()
+    """What the reader chose on the caller's behalf (e.g. the latest of several runs)."""
 
     @property
     def records(self) -> list[dict[str, Any]]:
@@ -65,24 +67,41 @@ class LmevalSamples:
         return {str(d.record["prompt_id"]): d.responses for d in self.docs}
 
 
-def _find_file(path: Path, task: str | None) -> Path:
+def _match(file: Path) -> re.Match[str]:
+    match = _SAMPLES_RE.match(file.name)
+    assert match is not None
+    return match
+
+
+def _find_file(path: Path, task: str | None) -> tuple[Path, tuple[str, ...]]:
+    """The samples file to read, and a note when the latest of several runs was taken."""
     if path.is_file():
-        return path
+        return path, ()
     if not path.is_dir():
         raise AuditDataError(f"{path}: no such samples file or folder")
     found = sorted(p for p in path.rglob("samples_*.jsonl") if _SAMPLES_RE.match(p.name))
+    tasks = sorted({_match(p).group("task") for p in found})
     if task is not None:
-        found = [p for p in found if _SAMPLES_RE.match(p.name).group("task") == task]  # type: ignore[union-attr]
+        found = [p for p in found if _match(p).group("task") == task]
     if not found:
-        what = f" for task '{task}'" if task else ""
-        raise AuditDataError(f"{path}: no lm-eval samples_*.jsonl file{what}; run lm-eval with --log_samples")
-    if len(found) > 1:
-        names = ", ".join(str(p.relative_to(path)) for p in found[:5])
+        if task is not None and tasks:
+            raise AuditDataError(
+                f"{path}: no samples of task '{task}' (the folder has: {', '.join(tasks)})"
+            )
+        raise AuditDataError(f"{path}: no lm-eval samples_*.jsonl file; run lm-eval with --log_samples")
+    if task is None and len(tasks) > 1:
         raise AuditDataError(
-            f"{path}: {len(found)} samples files ({names}); pass one file"
-            + ("" if task else " or the task name")
+            f"{path}: samples of {len(tasks)} tasks ({', '.join(tasks)}); pass --task NAME"
         )
-    return found[0]
+    if len(found) == 1:
+        return found[0], ()
+    # Several runs of one task: lm-eval's date stamps sort in time order within a folder.
+    latest = max(found, key=lambda p: (_match(p).group("date"), str(p)))
+    note = (
+        f"{path}: {len(found)} runs of task '{_match(latest).group('task')}'; scored the "
+        f"latest, {latest.relative_to(path)} (pass a samples file to score another)"
+    )
+    return latest, (note,)
 
 
 def _results_config(samples_file: Path, task: str) -> tuple[dict[str, Any] | None, str | None]:
@@ -103,8 +122,13 @@ def _results_config(samples_file: Path, task: str) -> tuple[dict[str, Any] | Non
     return (config if isinstance(config, dict) else None), (str(model) if model else None)
 
 
+_RECORD_KEYS = (*AUDIT_METRICS, "bypass")
+"""Where a record can be: under ``recovery`` (older files: every audit metric), or under
+``bypass`` for ``--predict_only`` runs."""
+
+
 def _record(sample: Mapping[str, Any]) -> dict[str, Any] | None:
-    for metric in AUDIT_METRICS:
+    for metric in _RECORD_KEYS:
         value = sample.get(metric)
         if isinstance(value, Mapping) and "candidates" in value:
             return dict(value)
@@ -162,6 +186,8 @@ def read_lmeval_samples(
         path: A ``samples_<task>_<date>.jsonl`` file, or a folder holding exactly one
             (for ``task``, when given).
         task: The task name, to pick its file in a folder.
+            When a folder holds several runs of the task (several date stamps), the
+            latest is read and the scorecard says so.
         filter: The filter ensemble to read (default: the task's ``oracle_filter`` from
             the results file, else the first filter in the file).
 
@@ -169,7 +195,7 @@ def read_lmeval_samples(
         AuditDataError: naming the file (and line) for a missing or ambiguous file, a
             line that is not JSON, or samples without judgespec audit records.
     """
-    file = _find_file(Path(path), task)
+    file, notes = _find_file(Path(path), task)
     lines = _parse_lines(file)
     if not lines:
         raise AuditDataError(f"{file}: the samples file is empty")
@@ -180,6 +206,8 @@ def read_lmeval_samples(
     meta = (config or {}).get("metadata") or {}
     if isinstance(meta, Mapping) and isinstance(meta.get(METADATA_KEY), Mapping):
         settings = AuditSettings.model_validate(dict(meta[METADATA_KEY]))
+        where = contract_location(settings.contract, meta)
+        settings = settings.model_copy(update={"contract": str(where)})
     filters = list(dict.fromkeys(str(s.get("filter")) for s in lines))
     chosen = filter or (settings.oracle_filter if settings is not None else filters[0])
     if chosen not in filters:
@@ -194,4 +222,5 @@ def read_lmeval_samples(
         docs=tuple(docs),
         settings=settings,
         policy_model=policy_model,
+        warnings=notes,
     )

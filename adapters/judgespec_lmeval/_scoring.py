@@ -121,6 +121,7 @@ def score_samples(
         n_bootstrap=n_bootstrap,
         created_at=created_at,
         source=str(samples.path),
+        warnings=samples.warnings,
     )
 
 

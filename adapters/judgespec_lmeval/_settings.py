@@ -9,6 +9,7 @@ and ``metadata`` is passed through untouched). :class:`AuditSettings` validates 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -22,6 +23,7 @@ __all__ = [
     "METADATA_KEY",
     "SELECTION_FILTERS",
     "AuditSettings",
+    "contract_location",
     "settings_from_metadata",
 ]
 
@@ -45,6 +47,7 @@ HIGHER_IS_BETTER: dict[str, bool] = {
     "sign_agreement": True,
     "kappa": True,
     "parse_failure_rate": False,
+    "position_consistency": True,
 }
 
 SELECTION_FILTERS: frozenset[str] = frozenset({"take_first", "take_first_k", "majority_vote"})
@@ -57,7 +60,9 @@ class AuditSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
     contract: str = Field(min_length=1)
-    """Absolute path of the judge contract YAML."""
+    """Path of the judge contract YAML; a relative path is relative to the folder of the
+    compiled task's YAML (lm-eval's ``metadata.config_source``), else to the working
+    directory."""
     fingerprint: str = Field(pattern=r"^sha256:[0-9a-f]{64}$")
     """Contract fingerprint at compile time; a different contract at run time is an error."""
     n: int = Field(ge=2)
@@ -94,3 +99,14 @@ def settings_from_metadata(metadata: Mapping[str, Any] | None, *, task: str) -> 
         raise JudgespecError(
             f"task '{task}': metadata.{METADATA_KEY}.{field}: {msg}"
         ) from None
+
+
+def contract_location(contract: str, metadata: Mapping[str, Any] | None) -> Path:
+    """Where ``metadata.judgespec.contract`` points (see :attr:`AuditSettings.contract`)."""
+    path = Path(contract).expanduser()
+    if path.is_absolute():
+        return path
+    source = (metadata or {}).get("config_source")
+    if isinstance(source, str) and source.endswith((".yaml", ".yml")):
+        return Path(source).parent / path
+    return path

@@ -22,6 +22,10 @@ __all__ = ["audit"]
 @click.option("--task", default=None, help="lmeval: base generate_until task (registered name or task YAML).")
 @click.option("--model", default=None, help="inspect/lmeval: the policy model (Inspect 'provider/model'; lm-eval model type such as 'hf').")
 @click.option("--model-args", default=None, help="lmeval: the policy's model_args, e.g. 'pretrained=DIR'.")
+@click.option("--device", default=None, help="lmeval: the policy's device (cuda, cuda:0, cpu; default: the model's own, which is cuda for hf).")
+@click.option("--batch-size", "--batch_size", "batch_size", default=None, help="lmeval: the policy's batch size: an integer, 'auto' or 'auto:N' (lm-eval's default: 1).")
+@click.option("--apply-chat-template", "--apply_chat_template", "apply_chat_template", is_flag=True, help="lmeval: render the policy's prompts with its chat template.")
+@click.option("--include-path", "--include_path", "include_path", type=click.Path(path_type=Path, file_okay=False), default=None, help="lmeval: folder of your own lm-eval tasks (to resolve --task by name).")
 @click.option("--judge-model", default=None, help="inspect: replace the contract's judge (binds the judge model role).")
 @click.option("--n", type=click.IntRange(min=2), default=None, help="inspect/lmeval: candidates per prompt (default: the contract's audit.n, else 4).")
 @click.option("--temperature", type=float, default=1.0, show_default=True, help="inspect/lmeval: policy sampling temperature.")
@@ -41,6 +45,10 @@ def audit(
     task: str | None,
     model: str | None,
     model_args: str | None,
+    device: str | None,
+    batch_size: str | None,
+    apply_chat_template: bool,
+    include_path: Path | None,
     judge_model: str | None,
     n: int | None,
     temperature: float,
@@ -124,10 +132,16 @@ def audit(
         else:
             if task is None:
                 fail("--framework lmeval needs --task")
+            options: dict[str, object] = {"apply_chat_template": apply_chat_template}
+            if batch_size is not None:
+                if not (batch_size.isdigit() or batch_size == "auto" or batch_size.startswith("auto:")):
+                    fail(f"--batch-size {batch_size!r}: give an integer, 'auto' or 'auto:N'")
+                options["batch_size"] = int(batch_size) if batch_size.isdigit() else batch_size
             card_path = runner(
                 contract_path, task=task, n=n, model=model, model_args=model_args,
                 out_dir=out_dir, limit=limit, temperature=temperature, seed=seed,
-                n_bootstrap=n_bootstrap,
+                n_bootstrap=n_bootstrap, device=device, include_path=include_path,
+                evaluate_options=options,
             )
         card = load_scorecard(card_path)
     report = out_dir / "report.html"

@@ -19,6 +19,8 @@ __all__ = ["COMMANDS"]
 @click.option("--comparisons", type=click.Path(path_type=Path, dir_okay=False), help="Comparisons table (pairwise verdicts).")
 @click.option("--from-inspect-log", "inspect_log", type=click.Path(path_type=Path), help="Build the candidates table from an Inspect log.")
 @click.option("--from-lmeval-samples", "lmeval_samples", type=click.Path(path_type=Path), help="Build the candidates table from lm-eval --log_samples output.")
+@click.option("--task", "lmeval_task", default=None, help="lm-eval samples: the task to score when the folder holds several (a group run).")
+@click.option("--filter", "lmeval_filter", default=None, help="lm-eval samples: the filter ensemble whose answers give the oracle (default: the task's oracle filter).")
 @click.option("--contract", type=click.Path(path_type=Path, dir_okay=False), help="The judge contract (tie policy, gates, fingerprint).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
 @click.option("--bootstrap", "n_bootstrap", type=click.IntRange(min=0), default=2000, show_default=True, help="Bootstrap replicates (0: no intervals).")
@@ -33,6 +35,8 @@ def score(
     comparisons: Path | None,
     inspect_log: Path | None,
     lmeval_samples: Path | None,
+    lmeval_task: str | None,
+    lmeval_filter: str | None,
     contract: Path | None,
     seed: int,
     n_bootstrap: int,
@@ -56,6 +60,10 @@ def score(
     sources = [s for s in (candidates, inspect_log, lmeval_samples) if s is not None]
     if len(sources) != 1:
         fail("give exactly one of --candidates, --from-inspect-log and --from-lmeval-samples")
+    picks = {"task": lmeval_task, "filter": lmeval_filter}
+    given = {k: v for k, v in picks.items() if v is not None}
+    if given and lmeval_samples is None:
+        fail("--task and --filter select lm-eval samples; use them with --from-lmeval-samples")
     loaded = load_contract(contract) if contract is not None else None
     if candidates is not None:
         from ..audit import read_candidates, read_comparisons
@@ -83,7 +91,7 @@ def score(
 
         name = "inspect-log" if inspect_log is not None else "lmeval-samples"
         reader = load_plugin("judgespec.sources", name, purpose=f"Scoring --from-{name}")
-        card = reader(sources[0], contract=loaded, seed=seed, n_bootstrap=n_bootstrap)
+        card = reader(sources[0], contract=loaded, seed=seed, n_bootstrap=n_bootstrap, **given)
     write_scorecard(card, out)
     if not quiet:
         render_terminal(card)

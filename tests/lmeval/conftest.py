@@ -133,13 +133,38 @@ def hand_metrics(prompts: list[list[tuple[float, float | None, bool]]]) -> dict[
     }
 
 
+def hand_lmeval_metrics(prompts: list[list[tuple[float, float | None, bool]]], n: int) -> dict[str, float]:
+    """The lm-eval-native metrics by hand: the pick's oracle, pass@1 and pass@n.
+
+    ``exact_match``: mean over prompts with two or more judged candidates of the mean
+    oracle of the judge's tied top candidates (expected tie policy); ``pass@1``: mean
+    over prompts of the mean oracle; ``pass@n``: mean over prompts of the best oracle.
+    """
+    picks: list[float] = []
+    for cands in prompts:
+        judged = [c for c in cands if c[1] is not None]
+        if len(judged) < 2:
+            continue
+        high = max(c[1] for c in judged)  # type: ignore[type-var]
+        top = [c[0] for c in judged if c[1] == high]
+        picks.append(sum(top) / len(top))
+    return {
+        "exact_match": sum(picks) / len(picks),
+        "pass@1": sum(sum(c[0] for c in cands) / len(cands) for cands in prompts) / len(prompts),
+        f"pass@{n}": sum(max(c[0] for c in cands) for cands in prompts) / len(prompts),
+    }
+
+
 @pytest.fixture(scope="session")
 def hand() -> Any:
     """The hand computation: ``HAND_OFFSETS``, ``hand_candidates``, ``hand_metrics``."""
     import types
 
     return types.SimpleNamespace(
-        offsets=HAND_OFFSETS, candidates=hand_candidates, metrics=hand_metrics
+        offsets=HAND_OFFSETS,
+        candidates=hand_candidates,
+        metrics=hand_metrics,
+        lmeval_metrics=hand_lmeval_metrics,
     )
 
 

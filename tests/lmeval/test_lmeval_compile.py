@@ -25,13 +25,25 @@ def _read(path: Path) -> dict[str, Any]:
     return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
 
 
+def _merged(path: Path) -> dict[str, Any]:
+    """The compiled YAML as lm-eval reads it (includes merged)."""
+    from lm_eval.tasks._yaml_loader import load_yaml
+
+    return load_yaml(path, resolve_func=False)
+
+
 def test_compile_yaml_base(tmp_path: Path, arith_task_yaml: Path, digit_contract: Path) -> None:
     (path,) = jl.compile_task(digit_contract, task=arith_task_yaml, n=4, out_dir=tmp_path, temperature=0.7)
     assert path == tmp_path / "arith_judgespec_digit-judge_n4.yaml"
     text = path.read_text(encoding="utf-8")
     assert "lm-eval run --include_path" in text.splitlines()[3]
     cfg = _read(path)
-    assert cfg["include"] == str(arith_task_yaml.resolve())
+    # Paths are relative to the YAML's folder where the two share more than the root.
+    assert cfg["include"] == os.path.relpath(arith_task_yaml.resolve(), tmp_path.resolve())
+    assert (tmp_path / cfg["include"]).resolve() == arith_task_yaml.resolve()
+    contract = cfg["metadata"]["judgespec"].pop("contract")
+    assert (tmp_path / contract).resolve() == digit_contract.resolve()
+    assert "tag" not in cfg
     assert cfg["task"] == "arith_judgespec_digit-judge_n4"
     assert cfg["class"] == "!function judgespec_lmeval.BestOfNTask"
     assert cfg["repeats"] == 4
@@ -60,7 +72,6 @@ def test_compile_yaml_base(tmp_path: Path, arith_task_yaml: Path, digit_contract
     assert cfg["metadata"] == {
         "version": 1.0,
         "judgespec": {
-            "contract": str(digit_contract.resolve()),
             "fingerprint": load_contract(digit_contract).fingerprint,
             "n": 4,
             "oracle_metric": "exact_match",
@@ -83,8 +94,12 @@ def test_compiled_yaml_loads_as_best_of_n_task(
     task = manager.load(["arith_bo3"])["tasks"]["arith_bo3"]
     assert isinstance(task, jl.BestOfNTask)
     assert task.config.repeats == 3
-    assert list(task.aggregation()) == list(AUDIT_METRICS)
+    assert list(task.aggregation()) == [
+        "recovery", "exact_match", "pass@1", "pass@3", *AUDIT_METRICS[1:]
+    ]
     assert task.higher_is_better()["recovery"] is True
+    assert task.higher_is_better()["exact_match"] is True
+    assert task.higher_is_better()["pass@3"] is True
     assert task.higher_is_better()["regret"] is False
     assert task.audit_settings.n == 3
 
@@ -110,6 +125,9 @@ def test_compile_registered_task(tmp_path: Path, digit_contract: Path) -> None:
     (path,) = jl.compile_task(digit_contract, task="gsm8k", n=8, out_dir=tmp_path)
     cfg = _read(path)
     assert Path(cfg["include"]).parts[-3:] == ("tasks", "gsm8k", "gsm8k.yaml")
+    assert (tmp_path / cfg["include"]).is_file()
+    assert "tag" not in cfg  # the base task's tags come through the include
+    assert _merged(path)["tag"] == ["math_word_problems"]
     assert [f["name"] for f in cfg["filter_list"]] == ["strict-match", "flexible-extract"]
     assert cfg["filter_list"][0]["filter"][-1] == {"function": "take_first_k", "k": 8}
     assert cfg["generation_kwargs"]["do_sample"] is True
@@ -150,6 +168,10 @@ def test_cli_compile_reports_errors(tmp_path: Path, arith_task_yaml: Path, digit
         ({"n": 4, "oracle_metric": "f1"}, "oracle metric 'f1' is not a metric of base task 'arith' (its metrics: exact_match)"),
         ({"n": 4, "oracle_filter": "loose"}, "oracle filter 'loose' is not a filter of base task 'arith' (its filters: strict, last-number)"),
         ({"n": 4, "max_gen_toks": 0}, "max_gen_toks must be at least 1"),
+        ({"n": 4, "name": "my task"}, "--name 'my task': a task name is letters, digits"),
+        ({"n": 4, "name": "a,b"}, "--name 'a,b': a task name is letters, digits"),
+        ({"n": 4, "name": "x/y"}, "--name 'x/y': a task name is letters, digits"),
+        ({"n": 4, "name": "arith"}, "--name 'arith' is the base task's name"),
     ],
 )
 def test_compile_option_errors(
@@ -230,3 +252,49 @@ def test_builtin_helper_functions_become_dotted_references(tmp_path: Path, digit
     step = loaded["filter_list"][1]["filter"][0]
     assert step["function"].__name__ == "MultiChoiceRegexFilter"
     assert loaded["class"] is jl.BestOfNTask
+
+
+def test_inline_and_deferred_compiles_get_distinct_names(
+    tmp_path: Path, arith_task_yaml: Path, digit_contract: Path
+) -> None:
+    (inline,) = jl.compile_task(digit_contract, task=arith_task_yaml, n=4, out_dir=tmp_path)
+    (deferred,) = jl.compile_task(
+        digit_contract, task=arith_task_yaml, n=4, out_dir=tmp_path, judge_after_generation=True
+    )
+    assert (inline.stem, deferred.stem) == (
+        "arith_judgespec_digit-judge_n4", "arith_judgespec_digit-judge_n4_deferred"
+    )
+    assert _read(deferred)["metadata"]["judgespec"]["judge"] == "deferred"
+
+
+def test_self_consistency_task_compiles(tmp_path: Path, digit_contract: Path) -> None:
+    # take_first_k keeps a list of k responses, so the regex after it still sees each one.
+    (path,) = jl.compile_task(digit_contract, task="gsm8k_cot_self_consistency", n=4, out_dir=tmp_path)
+    cfg = _read(path)
+    regex = {"function": "regex", "regex_pattern": "The answer is (\\-?[0-9\\.\\,]*[0-9]+)"}
+    assert cfg["filter_list"] == [
+        {"name": name, "filter": [regex, {"function": "take_first_k", "k": 4}]}
+        for name in ("score-first", "maj@64", "maj@8")
+    ]
+    assert _merged(path)["tag"] == ["chain_of_thought", "self_consistency"]
+
+
+def test_compiled_folder_moves_with_its_inputs(
+    tmp_path: Path, arith_task_config: dict[str, Any], digit_contract: Path
+) -> None:
+    from lm_eval.tasks import TaskManager
+
+    project = tmp_path / "project"
+    (project / "tasks").mkdir(parents=True)
+    (project / "judge.yaml").write_text(digit_contract.read_text(encoding="utf-8"), encoding="utf-8")
+    base = project / "arith.yaml"
+    base.write_text(yaml.safe_dump(arith_task_config, sort_keys=False), encoding="utf-8")
+    jl.compile_task(project / "judge.yaml", task=base, n=2, out_dir=project / "tasks", name="arith_bo2")
+    compiled = _read(project / "tasks" / "arith_bo2.yaml")
+    assert compiled["include"] == "../arith.yaml"
+    assert compiled["metadata"]["judgespec"]["contract"] == "../judge.yaml"
+    moved = project.rename(tmp_path / "elsewhere")
+    manager = TaskManager(include_path=str(moved / "tasks"), include_defaults=False)
+    task = manager.load(["arith_bo2"])["tasks"]["arith_bo2"]
+    assert isinstance(task, jl.BestOfNTask)
+    assert task.contract.path.resolve() == (moved / "judge.yaml").resolve()

@@ -51,7 +51,7 @@ def _assert_results_equal_score_tables(out: Path, task: str, contract: Path) -> 
     for metric in AUDIT_METRICS:
         estimate = card.metrics[metric].estimate
         got = results[f"{metric},{samples.filter}"]
-        assert (got is None) if math.isnan(estimate) else got == pytest.approx(estimate, abs=1e-12), metric
+        assert math.isnan(got) if math.isnan(estimate) else got == pytest.approx(estimate, abs=1e-12), metric
 
 
 def test_tiny_hf_policy(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -50,7 +51,12 @@ def deferred_run(tmp_path: Path, arith_task_yaml: Path, digit_contract: Path) ->
 def test_deferred_run_reports_no_metrics(deferred_run: Path) -> None:
     (path,) = deferred_run.glob("*/results_*.json")
     results = json.loads(path.read_text(encoding="utf-8"))["results"]["arith_deferred"]
-    assert results["recovery,strict"] is None
+    # Not judged yet: undefined (NaN, which lm-eval's group aggregation carries), never None.
+    assert math.isnan(results["recovery,strict"])
+    # pass@1 and pass@4 need no judge: draws 0 and 2 are right on every prompt.
+    assert results["pass@1,strict"] == pytest.approx(0.5)
+    assert results["pass@4,strict"] == 1.0
+    assert math.isnan(results["exact_match,strict"])
     (samples,) = deferred_run.glob("*/samples_*.jsonl")
     first = json.loads(samples.read_text(encoding="utf-8").splitlines()[0])
     assert first["recovery"]["judged_by"] is None
@@ -106,8 +112,10 @@ def test_ambiguous_folder(deferred_run: Path) -> None:
     (samples,) = deferred_run.glob("*/samples_*.jsonl")
     copy = samples.with_name(samples.name.replace("arith_deferred", "arith_other"))
     copy.write_text(samples.read_text(encoding="utf-8"), encoding="utf-8")
-    with pytest.raises(AuditDataError, match="2 samples files"):
+    with pytest.raises(AuditDataError, match=r"samples of 2 tasks \(arith_deferred, arith_other\); pass --task NAME"):
         jl.read_lmeval_samples(deferred_run)
+    with pytest.raises(AuditDataError, match=r"no samples of task 'arith' \(the folder has: arith_deferred, arith_other\)"):
+        jl.read_lmeval_samples(deferred_run, task="arith")
     assert jl.read_lmeval_samples(deferred_run, task="arith_deferred").task == "arith_deferred"
 
 
