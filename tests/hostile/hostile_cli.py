@@ -20,10 +20,10 @@ VALID = (REPO / "tests" / "contract" / "data" / "valid.yaml").read_text(encoding
 TEMPLATE_LINE = '  template: "Q: {{ prompt }}\\nA: {{ response }}\\nScore 1-10. Score:"\n'
 assert TEMPLATE_LINE in VALID
 
-FAST_S = 5.0
+FAST_S = 10.0
 """Time bound of a refusal that needs no render budget."""
-BUDGET_S = 10.0
-"""Time bound of a refusal that spends the render budget (2 s of wall time) first."""
+BUDGET_S = 20.0
+"""Time bound of a refusal that spends the render budget (2 s of wall time) first (room for a busy machine)."""
 
 
 @dataclass(frozen=True)
