@@ -27,7 +27,7 @@ from judgespec.audit import HEADLINE_METRICS
 
 from ._contracts import resolve_contract
 from ._names import registered
-from ._records import records_of, rows_from_records
+from ._records import identical_warning, records_of, rows_from_records
 from ._scoring import AuditSettings, scorecard_from_rows
 
 __all__ = ["HEADLINE_METRICS", "selection_metrics"]
@@ -62,6 +62,10 @@ def selection_metrics(
         if not records:
             return _undefined()
         rows = rows_from_records(records)
+        if rows.identical_prompts:
+            logger.warning(
+                "judgespec: %s", identical_warning(len(rows.identical_prompts), rows.prompts, cached=rows.cached)
+            )
         try:
             card = scorecard_from_rows(rows, loaded, settings)
         except JudgespecError as exc:

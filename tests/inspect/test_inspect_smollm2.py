@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from inspect_helpers import card_json
 
 from judgespec import load_contract
 from judgespec.pipeline import score_tables
-from judgespec_inspect import bon_audit, scorecard_path_for
+from judgespec_inspect import bon_audit
 from judgespec_inspect._records import records_of, rows_from_records
 
 pytestmark = pytest.mark.slow
@@ -100,4 +101,4 @@ def test_smollm2_policy_and_judge_through_hf(tmp_path, run_eval, arithmetic, smo
     for name, metric in card.metrics.items():
         same_nan = math.isnan(metric.estimate) and math.isnan(metrics[name])
         assert same_nan or metrics[name] == metric.estimate, name
-    assert scorecard_path_for(log.location).is_file()
+    assert card_json(log)["run"]["framework"] == "inspect"
