@@ -248,11 +248,11 @@ def score_log(
     if contract is not None and loaded is not None:
         recorded = settings.get("fingerprint")
         if recorded not in (None, loaded.fingerprint):
+            given = loaded.path or loaded.contract.name if isinstance(contract, LoadedContract) else contract
             raise AuditDataError(
                 f"{_where(log)}: the log was judged under contract {recorded} but the contract "
-                f"given ({contract if not isinstance(contract, LoadedContract) else loaded.contract.name}) "
-                f"has fingerprint {loaded.fingerprint}; pass the contract the audit ran with, or "
-                "none (the log stores it)"
+                f"given ({given}) has fingerprint {loaded.fingerprint}; pass the contract the "
+                "audit ran with, or none (the log stores it)"
             )
     rows = audit_rows_from_log(log, oracle=oracle, judge=judge)
     epoch_log = not _adapter_records(list(log.samples or []))

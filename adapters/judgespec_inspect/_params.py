@@ -16,8 +16,13 @@ from ._errors import AuditArgumentError
 __all__ = ["check_choice", "check_int", "check_number", "check_text"]
 
 
+_TASKS = frozenset({"bon_audit"})
+"""Callers whose arguments arrive as ``inspect eval -T name=value`` (the hint says so)."""
+
+
 def _bad(where: str, name: str, value: object, want: str, example: str) -> AuditArgumentError:
-    return AuditArgumentError(f"{where}: {name} must be {want}, got {value!r} (e.g. -T {name}={example})")
+    hint = f"-T {name}={example}" if where in _TASKS else f"{name}={example}"
+    return AuditArgumentError(f"{where}: {name} must be {want}, got {value!r} (e.g. {hint})")
 
 
 def check_int(

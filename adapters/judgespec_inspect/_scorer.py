@@ -38,6 +38,7 @@ backends (``transformers``) are used by one thread at a time.
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import threading
 from collections.abc import Mapping, Sequence
@@ -62,6 +63,8 @@ from ._records import META_KEY, ORDER_KEY, SCHEMA, prompt_id_of
 from ._solver import generation_record, pop_forked
 
 __all__ = ["JUDGE_ROLE", "judge_selection", "prepare_judge", "selection_summary"]
+
+logger = logging.getLogger(__name__)
 
 JUDGE_ROLE = "judge"
 """The Inspect model role that overrides the contract's judge."""
@@ -291,6 +294,13 @@ def judge_selection(contract: str, oracle: str | Scorer = "match", n: int | None
             for cid, resp, v, jr in zip(ids, responses, verdicts, judged_rows, strict=True)
         ]
         identical = len(responses) >= 2 and len(set(responses)) == 1
+        if identical:  # lands in the sample's transcript in the log
+            logger.warning(
+                "judgespec: prompt %s: all %d candidates are identical; the judge has nothing to "
+                "select (check the policy's temperature and the cache)",
+                pid,
+                len(responses),
+            )
         summary = selection_summary(
             [c["oracle"] for c in candidates], [c["judge_score"] for c in candidates]
         )
