@@ -69,11 +69,14 @@ def resolve_contract(ref: str) -> LoadedContract:
     if found is not None:
         return found
     if "@sha256:" in ref and not Path(ref).exists():
-        raise ContractError(
+        raise AuditContractError(
             f"contract '{ref}' was built in memory by another process; pass the contract "
             "file instead (contract=path/to/contract.yaml)"
         )
-    loaded = load_contract(ref)
+    try:
+        loaded = load_contract(ref)
+    except ContractError as exc:
+        raise AuditContractError(str(exc)) from None
     with _lock:
         _LOADED[ref] = loaded
     return loaded

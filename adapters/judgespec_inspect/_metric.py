@@ -27,6 +27,7 @@ from judgespec.audit import HEADLINE_METRICS
 
 from ._contracts import resolve_contract
 from ._names import registered
+from ._params import check_int, check_text
 from ._records import identical_warning, records_of, rows_from_records
 from ._scoring import AuditSettings, scorecard_from_rows
 
@@ -54,6 +55,11 @@ def selection_metrics(
         seed: Cluster-bootstrap seed (intervals are in the scorecard JSON).
         n_bootstrap: Bootstrap replicates.
     """
+    where = "selection_metrics"
+    check_text(where, "contract", contract, example="specs/judge.yaml")
+    n = check_int(where, "n", n, minimum=1, optional=True)
+    seed = check_int(where, "seed", seed, example="0") or 0
+    n_bootstrap = check_int(where, "n_bootstrap", n_bootstrap, minimum=0, example="2000") or 0
     loaded = resolve_contract(contract)
     settings = AuditSettings(n=n, seed=seed, n_bootstrap=n_bootstrap)
 

@@ -59,6 +59,7 @@ from ._contracts import resolve_contract
 from ._errors import AuditArgumentError, JudgeUnavailableError
 from ._names import registered
 from ._oracle import Oracle, candidate_state, oracle_utilities, resolve_oracle
+from ._params import check_int, check_text
 from ._records import META_KEY, ORDER_KEY, SCHEMA, prompt_id_of
 from ._solver import generation_record, pop_forked
 
@@ -240,6 +241,7 @@ def prepare_judge(contract: str) -> Solver:
     Args:
         contract: Contract path (or an in-memory reference made by the adapter).
     """
+    check_text("prepare_judge", "contract", contract, example="specs/judge.yaml")
     runner = _runner_for(contract)
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
@@ -260,6 +262,8 @@ def judge_selection(contract: str, oracle: str | Scorer = "match", n: int | None
         n: The n the audit asked for (recorded; a prompt with fewer candidates is
             flagged in the scorecard).
     """
+    check_text("judge_selection", "contract", contract, example="specs/judge.yaml")
+    n = check_int("judge_selection", "n", n, minimum=1, optional=True)
     runner = _runner_for(contract)
     loaded = runner.loaded
     oracle_impl: Oracle = resolve_oracle(oracle) if isinstance(oracle, str) else oracle

@@ -167,7 +167,7 @@ def bon_audit(
     check_text(where, "contract", contract, example="specs/judge.yaml")
     check_text(where, "dataset", dataset, example="data.jsonl")
     n = check_audit_options(where, n=n, audit_seed=audit_seed, n_bootstrap=n_bootstrap)
-    temperature = check_number(where, "temperature", temperature, minimum=0.0)
+    policy_temperature = check_number(where, "temperature", temperature, minimum=0.0)
     check_text(where, "oracle", oracle, example="match")
     max_tokens = check_int(where, "max_tokens", max_tokens, minimum=1, optional=True, example="256")
     seed = check_int(where, "seed", seed, optional=True, example="0")
@@ -179,7 +179,7 @@ def bon_audit(
         solver=[prepare_judge(contract=ref), bon_candidates(n=n, seed=seed)],
         scorer=judge_selection(contract=ref, oracle=oracle, n=n),
         metrics=[selection_metrics(contract=ref, n=n, seed=audit_seed, n_bootstrap=n_bootstrap)],
-        config=GenerateConfig(temperature=temperature, max_tokens=max_tokens),
+        config=GenerateConfig(temperature=policy_temperature, max_tokens=max_tokens),
         metadata=audit_metadata(
             ref,
             loaded,
