@@ -7,8 +7,8 @@ It returns a dict, which Inspect expands into one metric per key: every scorecar
 metric's point estimate (``recovery``, ``top1_accuracy``, ``regret``, ``r_within``,
 ``r_global``, ``tie_rate``, ``top_tie_rate``, ``parse_failure_rate``, ...) and the
 counts ``prompts``, ``candidates``, ``parse_failures`` and ``short_prompts`` (prompts with
-fewer than n candidates). Confidence intervals are in the scorecard JSON written next
-to the log.
+fewer than n candidates). Confidence intervals are in the scorecard the hook stores in
+the log's results metadata, which also gives each NaN metric its reason.
 
 Inspect first calls every metric with an empty list (and a metric that cannot be
 computed must not sink the log): both give NaN for every metric; the latter logs a

@@ -1,6 +1,6 @@
 """Adapter rows -> scorecard, through :func:`judgespec.pipeline.score_tables` only.
 
-The in-log metric, the scorecard written next to the log and post-hoc scoring of a log
+The in-log metric, the scorecard stored inside the log and post-hoc scoring of a log
 all call :func:`scorecard_from_rows`, which hands the canonically ordered rows to the
 shared pipeline: one candidate set gives identical metrics whichever path scored it,
 and identical to the offline CLI on the same tables.
