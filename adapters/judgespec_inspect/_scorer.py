@@ -117,24 +117,29 @@ class _JudgeRunner:
     def __init__(self, loaded: LoadedContract) -> None:
         self.loaded = loaded
         self._backends: list[JudgeBackend] | None = None
-        self._build_error: str | None = None
+        self._failed: tuple[object, str] | None = None
+        """(event loop, reason) of the last failed build: samples of that run fail at once."""
         self._backend_lock = threading.Lock()
         self._local_lock = threading.Lock()
         self._limiters: dict[object, anyio.CapacityLimiter] = {}
 
-    def _limiter(self) -> anyio.CapacityLimiter:
+    @staticmethod
+    def _loop_key() -> object:
         token = anyio.lowlevel.current_token()
-        key = getattr(token, "native_token", token)  # anyio >= 4.11 wraps the loop
+        return getattr(token, "native_token", token)  # anyio >= 4.11 wraps the loop
+
+    def _limiter(self) -> anyio.CapacityLimiter:
+        key = self._loop_key()
         limiter = self._limiters.get(key)
         if limiter is None:
             self._limiters = {key: anyio.CapacityLimiter(_INSPECT_THREADS)}
             limiter = self._limiters[key]
         return limiter
 
-    def _contract_backends(self) -> list[JudgeBackend]:
+    def _contract_backends(self, run: object = None) -> list[JudgeBackend]:
         with self._backend_lock:
-            if self._build_error is not None:
-                raise JudgeUnavailableError(self._build_error)
+            if run is not None and self._failed is not None and self._failed[0] is run:
+                raise JudgeUnavailableError(self._failed[1])
             if self._backends is None:
                 made: dict[str, JudgeBackend] = {}
                 try:
@@ -143,10 +148,9 @@ class _JudgeRunner:
                         if key not in made:
                             made[key] = make_backend(judge)
                 except Exception as exc:  # any backend failure: one line, before the policy runs
-                    self._build_error = (
-                        f"contract '{self.loaded.contract.name}': the judge cannot be built: {exc}"
-                    )
-                    raise JudgeUnavailableError(self._build_error) from None
+                    reason = f"contract '{self.loaded.contract.name}': the judge cannot be built: {exc}"
+                    self._failed = (run, reason)  # a later run (the cause fixed) tries again
+                    raise JudgeUnavailableError(reason) from None
                 self._backends = [
                     made[j.model_dump_json(exclude={"label"})] for j in self.loaded.contract.judges
                 ]
@@ -166,7 +170,8 @@ class _JudgeRunner:
         if JUDGE_ROLE in model_roles():
             self._check_role()
             return
-        await anyio.to_thread.run_sync(self._contract_backends, limiter=self._limiter())
+        run = self._loop_key()
+        await anyio.to_thread.run_sync(self._contract_backends, run, limiter=self._limiter())
 
     def _run(self, rows: list[dict[str, Any]], override: JudgeBackend | None) -> JudgeOutput:
         if override is not None:
