@@ -26,14 +26,14 @@ def test_audit_through_inspect_then_offline_on_its_candidates(tmp_path: Path) ->
         "--quiet", cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
-    card = json.loads(next(out.glob("*.scorecard.json")).read_text())
+    card = json.loads((out / "scorecard.json").read_text())
     assert card["run"]["framework"] == "inspect"
     assert card["counts"]["prompts"] == len(DATASET.read_text().splitlines())
     assert card["counts"]["candidates"] == 4 * card["counts"]["prompts"]
     assert (out / "report.html").read_text().count("<svg") >= 1
 
     # The same candidates, rebuilt from the log, judged again offline: identical metrics.
-    log = next(out.glob("*.eval"))
+    log = next((out / "logs").glob("*.eval"))
     rescored = tmp_path / "rescored.json"
     proc = run("score", "--from-inspect-log", str(log), "--seed", "0", "--bootstrap", "200", "--out", str(rescored), "--quiet", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
@@ -70,7 +70,7 @@ def test_audit_section_supplies_defaults(tmp_path: Path) -> None:
     out = tmp_path / "run"
     proc = run("audit", "--framework", "inspect", "--contract", str(contract), "--bootstrap", "50", "--out", str(out), "--quiet", cwd=REPO)
     assert proc.returncode == 0, proc.stderr
-    card = json.loads(next(out.glob("*.scorecard.json")).read_text())
+    card = json.loads((out / "scorecard.json").read_text())
     assert card["run"]["n"] == 3
     assert card["run"]["policy_model"] == "judgespec-scripted/arithmetic"
     assert card["counts"]["candidates"] == 3 * card["counts"]["prompts"]

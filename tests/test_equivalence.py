@@ -251,7 +251,8 @@ class Runs:
 def _run_inspect(work: Path) -> tuple[Path, Path]:
     from inspect_ai import eval as inspect_eval
 
-    from judgespec_inspect import scorecard_path_for
+    from judgespec.scorecard import write_scorecard
+    from judgespec_inspect import stored_scorecard
 
     logs = inspect_eval(
         "judgespec_inspect/bon_audit",
@@ -270,8 +271,7 @@ def _run_inspect(work: Path) -> tuple[Path, Path]:
     )
     assert len(logs) == 1 and logs[0].status == "success", logs[0].error
     location = Path(str(logs[0].location).removeprefix("file://"))
-    card = scorecard_path_for(location)
-    assert card.is_file(), f"the adapter's hook wrote no scorecard beside {location}"
+    card = write_scorecard(stored_scorecard(location), work / "inspect-scorecard.json")
     return location, card
 
 

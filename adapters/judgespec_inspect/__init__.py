@@ -5,7 +5,8 @@
 * :func:`bon_candidates`, :func:`judge_selection`, :func:`selection_metrics` — the
   solver, scorer and metric the audits are built from.
 * :func:`score_from_inspect_log`, :func:`run_inspect_audit` — post-hoc scoring of logs
-  and a one-call audit (what the ``judgespec`` CLI uses).
+  and a one-call audit (what the ``judgespec`` CLI uses); :func:`stored_scorecard` reads
+  the scorecard an audit stored inside its log.
 * :class:`InspectBackend` — any Inspect model as a judgespec judge backend
   (``judge.backend: inspect`` in a contract).
 
@@ -23,19 +24,24 @@ except ImportError as exc:  # pragma: no cover - exercised by a test that hides 
 
 from ._backend import InspectBackend, make_backend
 from ._cli import run_inspect_audit, score_from_inspect_log
+from ._errors import AuditArgumentError, AuditContractError, JudgeUnavailableError
 from ._hook import ScorecardHook
-from ._log import audit_rows_from_log, score_log, scorecard_path_for, write_log_scorecard
+from ._log import SCORECARD_KEY, audit_rows_from_log, score_log, store_scorecard, stored_scorecard
 from ._metric import selection_metrics
 from ._records import AuditRows
-from ._scorer import judge_selection
+from ._scorer import judge_selection, prepare_judge
 from ._solver import bon_candidates, repeat_candidates
 from ._task import bon_audit, load_audit_dataset
 from ._testing import ScriptedModelAPI
 from ._wrap import audit_task
 
 __all__ = [
+    "SCORECARD_KEY",
+    "AuditArgumentError",
+    "AuditContractError",
     "AuditRows",
     "InspectBackend",
+    "JudgeUnavailableError",
     "ScorecardHook",
     "ScriptedModelAPI",
     "audit_rows_from_log",
@@ -45,11 +51,12 @@ __all__ = [
     "judge_selection",
     "load_audit_dataset",
     "make_backend",
+    "prepare_judge",
     "repeat_candidates",
     "run_inspect_audit",
     "score_from_inspect_log",
     "score_log",
-    "scorecard_path_for",
     "selection_metrics",
-    "write_log_scorecard",
+    "store_scorecard",
+    "stored_scorecard",
 ]

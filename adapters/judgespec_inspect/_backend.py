@@ -18,6 +18,17 @@ both: ``agenerate`` / ``ascore_next_tokens`` for callers on an event loop, and
 * on a thread that is running an event loop raise :class:`~judgespec.BackendError`
   (blocking there would deadlock): await the async methods instead.
 
+Greedy decoding and the cache
+-----------------------------
+Every request carries the contract's decoding parameters (the model itself is created
+without a generate config). Temperature 0 means greedy decoding on every provider:
+Inspect's ``hf/`` provider samples unless created with ``do_sample=False`` and then
+rejects temperature 0, so for a model that samples by default a greedy request is sent
+as ``top_k=1`` without a temperature (:func:`greedy_config`), which picks the most
+likely token just the same. Judge calls follow Inspect's response cache (``--cache``,
+``GenerateConfig(cache=...)``): a rerun of an audit pays nothing for verdicts it has
+already received.
+
 Logprob scores (an approximation)
 ---------------------------------
 ``score_next_tokens`` appends the answer prefix as an assistant message, asks for one
@@ -54,7 +65,7 @@ from inspect_ai.model import (
 from inspect_ai.util import collect
 
 from judgespec import BackendError
-from judgespec.contract import Decoding, JudgeModel
+from judgespec.contract import JudgeModel
 from judgespec.judge import (
     ChatMessage,
     GenerateRequest,
@@ -63,7 +74,7 @@ from judgespec.judge import (
     TokenScoreRequest,
 )
 
-__all__ = ["TOP_LOGPROBS", "InspectBackend", "make_backend"]
+__all__ = ["TOP_LOGPROBS", "InspectBackend", "greedy_config", "make_backend"]
 
 TOP_LOGPROBS = 20
 """Alternatives requested per token by :meth:`InspectBackend.ascore_next_tokens`."""
@@ -113,14 +124,17 @@ def to_inspect_messages(messages: Sequence[ChatMessage]) -> list[InspectMessage]
     return out
 
 
-def decoding_config(decoding: Decoding) -> GenerateConfig:
-    """A contract's decoding parameters as an Inspect :class:`GenerateConfig`."""
-    return GenerateConfig(
-        temperature=decoding.temperature,
-        max_tokens=decoding.max_tokens,
-        top_p=decoding.top_p,
-        seed=decoding.seed,
-    )
+def greedy_config(model: Model, config: GenerateConfig) -> GenerateConfig:
+    """``config`` made safe for ``model`` when it asks for greedy decoding (temperature 0).
+
+    A provider that samples by default and rejects temperature 0 (Inspect's ``hf/``,
+    whose ``do_sample`` is true unless the model was created with ``do_sample=False``)
+    gets ``top_k=1`` and no temperature or top-p instead: the same argmax decoding.
+    Every other request is returned unchanged.
+    """
+    if config.temperature != 0 or getattr(model.api, "do_sample", False) is not True:
+        return config
+    return config.model_copy(update={"temperature": None, "top_p": None, "top_k": 1})
 
 
 def _request_config(request: GenerateRequest) -> GenerateConfig:
@@ -183,13 +197,13 @@ class InspectBackend:
     def from_judge(cls, judge: JudgeModel) -> InspectBackend:
         """The backend for a contract's judge: ``get_model(judge.model, ...)``.
 
-        The contract's decoding parameters become the model's :class:`GenerateConfig`
-        and ``model_args`` are passed to the provider. The revision pin is checked by
-        the contract lock; it is not passed to the provider.
+        ``model_args`` are passed to the provider; the contract's decoding parameters
+        travel with every request. The revision pin is checked by the contract lock; it
+        is not passed to the provider.
         """
         model_args: dict[str, Any] = dict(judge.model_args)
         try:
-            model = get_model(judge.model, config=decoding_config(judge.decoding), **model_args)
+            model = get_model(judge.model, **model_args)
         except Exception as exc:  # Inspect raises ValueError, PrerequisiteError, ...
             raise BackendError(f"inspect backend: cannot create model '{judge.model}': {exc}") from None
         return cls(model, seed=judge.decoding.seed)
@@ -201,7 +215,8 @@ class InspectBackend:
 
     async def _generate_one(self, request: GenerateRequest) -> Generation:
         output = await self.model.generate(
-            to_inspect_messages(request.messages), config=_request_config(request), cache=False
+            to_inspect_messages(request.messages),
+            config=greedy_config(self.model, _request_config(request)),
         )
         if output.error:
             raise BackendError(f"inspect backend: {self.model_name} failed: {output.error}")
@@ -223,7 +238,7 @@ class InspectBackend:
         config = GenerateConfig(
             max_tokens=1, temperature=0.0, seed=self.seed, logprobs=True, top_logprobs=TOP_LOGPROBS
         )
-        output = await self.model.generate(messages, config=config, cache=False)
+        output = await self.model.generate(messages, config=greedy_config(self.model, config))
         steps = _top_logprobs(output)
         if not steps:
             raise BackendError(

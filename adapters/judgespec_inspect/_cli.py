@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from judgespec import JudgespecError, LoadedContract
-from judgespec.scorecard import Scorecard
+from judgespec import AuditDataError, JudgespecError, LoadedContract
+from judgespec.scorecard import Scorecard, write_scorecard
 
-from ._log import score_log, scorecard_path_for, write_log_scorecard
+from ._log import score_log, store_scorecard, stored_scorecard
 
 __all__ = ["run_inspect_audit", "score_from_inspect_log"]
 
@@ -30,8 +30,9 @@ def score_from_inspect_log(
 
     Args:
         log_path: An Inspect log file (``.eval`` or ``.json``).
-        contract: The contract (default: the one an audit log recorded). Required to
-            judge an epoch log that carries no judge scores.
+        contract: The contract (default: the one an audit log stores; a contract given
+            for an audit log must have the recorded fingerprint). Required to judge an
+            epoch log that carries no judge scores.
         seed: Cluster-bootstrap seed (default: the audit's, else 0).
         n_bootstrap: Bootstrap replicates (default: the audit's, else 2000).
         oracle: Epoch logs: the scorer whose value is the oracle utility.
@@ -67,7 +68,10 @@ def run_inspect_audit(
     seed: int = 0,
     n_bootstrap: int = 2000,
 ) -> Path:
-    """Run ``bon_audit`` with Inspect and return the path of its scorecard JSON.
+    """Run ``bon_audit`` with Inspect; return the path of ``<out_dir>/scorecard.json``.
+
+    The Inspect log goes to ``<out_dir>/logs/`` (with the scorecard stored inside it);
+    the scorecard JSON is written to ``out_dir`` itself, outside the log directory.
 
     Args:
         contract_path: The judge contract.
@@ -77,7 +81,7 @@ def run_inspect_audit(
         judge_model: Replace the contract's judge (binds the ``judge`` model role).
         temperature: Policy sampling temperature.
         oracle: ``match``, ``includes``, ``exact``, ``model_graded_fact`` or ``field:<name>``.
-        out_dir: Inspect log directory; the scorecard lands beside the log.
+        out_dir: Output directory (``scorecard.json``; Inspect logs under ``logs/``).
         limit: Audit only the first ``limit`` samples.
         display: Inspect's display (``none``, ``plain``, ``rich``, ``full``).
         seed: Seed of the scorecard's cluster bootstrap.
@@ -87,23 +91,21 @@ def run_inspect_audit(
 
     from ._task import bon_audit
 
-    try:
-        task = bon_audit(
-            contract=str(contract_path),
-            dataset=str(dataset),
-            n=n,
-            temperature=temperature,
-            oracle=oracle,
-            audit_seed=seed,
-            n_bootstrap=n_bootstrap,
-        )
-    except (ValueError, OSError) as exc:  # bad n, oracle or data set: one line
-        raise JudgespecError(str(exc)) from None
+    task = bon_audit(
+        contract=str(contract_path),
+        dataset=str(dataset),
+        n=n,
+        temperature=temperature,
+        oracle=oracle,
+        audit_seed=seed,
+        n_bootstrap=n_bootstrap,
+    )
+    out = Path(out_dir)
     logs = inspect_eval(
         task,
         model=model,
         model_roles={"judge": judge_model} if judge_model else None,
-        log_dir=str(out_dir),
+        log_dir=str(out / "logs"),
         limit=limit,
         display=display,  # type: ignore[arg-type]
     )
@@ -111,7 +113,8 @@ def run_inspect_audit(
     if log.status != "success":
         reason = log.error.message if log.error is not None else log.status
         raise JudgespecError(f"{log.location}: the Inspect audit did not finish: {reason}")
-    path = scorecard_path_for(log.location)
-    if not path.is_file():
-        path = write_log_scorecard(log.location)
-    return path
+    try:
+        card = stored_scorecard(log)
+    except AuditDataError:  # the hook could not store it: do it here, raising the reason
+        card = store_scorecard(log.location)
+    return write_scorecard(card, out / "scorecard.json")

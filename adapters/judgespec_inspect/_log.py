@@ -14,43 +14,65 @@ Two kinds of log are understood:
   parse failure. Without ``judge=``, a contract judges the epochs' outputs with its own
   backend.
 
-The scorecard of a log is written next to it as ``<log name without extension>.scorecard.json``.
+Audit logs are self-contained: the contract they ran under is stored in the task
+metadata in canonical form, and scoring uses it unless a contract is passed (then the
+two fingerprints must agree). The bootstrap seed and replicate count default to the
+audit's own, so post-hoc intervals equal the ones in the log.
+
+Where the scorecard goes
+------------------------
+Inside the log. Inspect reads every ``*.eval`` file, and every ``*.json`` file whose name
+starts with a timestamp, in a log directory (recursively) as a log, so a scorecard file
+there breaks ``inspect eval-set``, ``inspect view`` and ``inspect log list``. The
+scorecard hook therefore stores the scorecard in the log's results metadata under
+:data:`SCORECARD_KEY` (``read_eval_log(path).results.metadata["judgespec_scorecard"]``)
+and rewrites only the log's header (``write_eval_log(..., header_only=True)``); undefined
+(NaN) metrics in the log get their reason in the metric's metadata. Read it back with
+:func:`stored_scorecard`; write it anywhere with ``judgespec score --from-inspect-log``.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from inspect_ai.log import EvalLog, EvalSample, read_eval_log
+from inspect_ai.log import EvalLog, EvalSample, read_eval_log, write_eval_log
 
-from judgespec import AuditDataError, LoadedContract
+from judgespec import AuditDataError, JudgespecError, LoadedContract
 from judgespec.judge import judge_candidates
-from judgespec.scorecard import Scorecard, write_scorecard
+from judgespec.scorecard import Scorecard, parse_scorecard
 
-from ._contracts import resolve_contract
+from ._contracts import contract_from_canonical, resolve_contract
 from ._oracle import utility_of
 from ._records import AuditRows, records_of, rows_from_records
 from ._scoring import AuditSettings, scorecard_from_rows
 from ._task import AUDIT_METADATA_KEY
 
 __all__ = [
+    "SCORECARD_ERROR_KEY",
+    "SCORECARD_KEY",
+    "attach_scorecard",
     "audit_rows_from_log",
     "audit_settings_of",
     "is_audit_log",
+    "recorded_contract",
     "score_log",
-    "scorecard_path_for",
-    "write_log_scorecard",
+    "store_scorecard",
+    "stored_scorecard",
 ]
 
+SCORECARD_KEY = "judgespec_scorecard"
+"""Key of the scorecard (its JSON object) in an audit log's ``results.metadata``."""
+SCORECARD_ERROR_KEY = "judgespec_scorecard_error"
+"""Key of the one-line reason in ``results.metadata`` when no scorecard could be built."""
 
-def scorecard_path_for(log_location: str | Path) -> Path:
-    """Where the scorecard of a log goes: beside it, ``<stem>.scorecard.json``."""
-    p = Path(str(log_location).removeprefix("file://"))
-    return p.with_name(p.stem + ".scorecard.json")
+
+def _where(log: EvalLog) -> str:
+    return str(log.location).removeprefix("file://") if log.location else "<inspect log>"
 
 
 def is_audit_log(log: EvalLog) -> bool:
@@ -175,6 +197,30 @@ def _judge_epochs(rows: AuditRows, loaded: LoadedContract) -> AuditRows:
     return rows
 
 
+def recorded_contract(log: EvalLog) -> LoadedContract | None:
+    """The contract an audit log ran under, rebuilt from the log itself.
+
+    Logs that carry the contract's canonical form need nothing else; older audit logs
+    name only a path, which is read if it still exists. None for other logs.
+    """
+    settings = audit_settings_of(log)
+    canonical = settings.get("contract_canonical")
+    if isinstance(canonical, Mapping):
+        return contract_from_canonical(
+            canonical, fingerprint=settings.get("fingerprint"), where=_where(log)
+        )
+    ref = settings.get("contract")
+    if not ref:
+        return None
+    try:
+        return resolve_contract(str(ref))
+    except JudgespecError as exc:
+        raise AuditDataError(
+            f"{_where(log)}: the log does not store its contract and the recorded one cannot be "
+            f"read ({exc}); pass the contract the audit ran with"
+        ) from None
+
+
 def score_log(
     log: EvalLog,
     *,
@@ -187,8 +233,9 @@ def score_log(
 ) -> Scorecard:
     """The scorecard of one log (see the module docstring).
 
-    The contract defaults to the one the audit recorded; ``seed`` and ``n_bootstrap``
-    default to the audit's settings (else 0 and 2000).
+    The contract defaults to the one the audit recorded in the log; a contract passed
+    here must have the recorded fingerprint. ``seed`` and ``n_bootstrap`` default to the
+    audit's settings (else 0 and 2000).
     """
     settings = audit_settings_of(log)
     loaded: LoadedContract | None
@@ -196,10 +243,17 @@ def score_log(
         loaded = contract
     elif contract is not None:
         loaded = resolve_contract(str(contract))
-    elif settings.get("contract"):
-        loaded = resolve_contract(str(settings["contract"]))
     else:
-        loaded = None
+        loaded = recorded_contract(log)
+    if contract is not None and loaded is not None:
+        recorded = settings.get("fingerprint")
+        if recorded not in (None, loaded.fingerprint):
+            given = loaded.path or loaded.contract.name if isinstance(contract, LoadedContract) else contract
+            raise AuditDataError(
+                f"{_where(log)}: the log was judged under contract {recorded} but the contract "
+                f"given ({given}) has fingerprint {loaded.fingerprint}; pass the contract the "
+                "audit ran with, or none (the log stores it)"
+            )
     rows = audit_rows_from_log(log, oracle=oracle, judge=judge)
     epoch_log = not _adapter_records(list(log.samples or []))
     if epoch_log and judge is None:
@@ -209,12 +263,6 @@ def score_log(
                 "(or <scorer>:<metadata key>, metadata:<key>), or pass a contract to judge the epochs"
             )
         rows = _judge_epochs(rows, loaded)
-    if loaded is not None and settings.get("fingerprint") not in (None, loaded.fingerprint):
-        raise AuditDataError(
-            f"{log.location}: the log was judged under contract {settings['fingerprint']} but "
-            f"the contract given has fingerprint {loaded.fingerprint}; pass the contract the "
-            "audit ran with"
-        )
     epochs = log.eval.config.epochs
     return scorecard_from_rows(
         rows,
@@ -233,11 +281,66 @@ def score_log(
     )
 
 
-def write_log_scorecard(log: EvalLog | str | Path, **options: Any) -> Path:
-    """Score a log (reading it when given a path) and write the scorecard beside it."""
-    if not isinstance(log, EvalLog):
-        log = read_eval_log(str(log))
-    elif not log.samples:
-        log = read_eval_log(log.location)
-    card = score_log(log, **options)
-    return write_scorecard(card, scorecard_path_for(log.location))
+def _with_samples(log: EvalLog) -> EvalLog:
+    return log if log.samples else read_eval_log(str(log.location))
+
+
+def attach_scorecard(header: EvalLog, card: Scorecard | None, error: str | None = None) -> None:
+    """Put the scorecard (or the reason there is none) into ``header`` and explain NaN metrics.
+
+    Every NaN metric of the log gets ``metadata["reason"]``: the scorecard metric's
+    reason, else ``error``. The header is changed in place; nothing is written.
+    """
+    if header.results is None:
+        return
+    meta = dict(header.results.metadata or {})
+    meta.pop(SCORECARD_KEY, None)
+    meta.pop(SCORECARD_ERROR_KEY, None)
+    if card is not None:
+        meta[SCORECARD_KEY] = json.loads(card.to_json())
+    if error is not None:
+        meta[SCORECARD_ERROR_KEY] = error
+    header.results.metadata = meta
+    for score in header.results.scores:
+        for name, metric in score.metrics.items():
+            if not (isinstance(metric.value, float) and math.isnan(metric.value)):
+                continue
+            found = card.metrics.get(metric.name) if card is not None else None
+            reason = found.reason if found is not None and found.reason else error
+            if reason:
+                metric.metadata = {**(metric.metadata or {}), "reason": reason}
+            score.metrics[name] = metric
+
+
+def store_scorecard(log: EvalLog | str | Path, **options: Any) -> Scorecard:
+    """Score an audit log and store the scorecard inside it (see the module docstring).
+
+    Rewrites only the log's header. When scoring fails, the reason is stored instead
+    (and given to every NaN metric) and the error is raised. ``options`` go to
+    :func:`score_log`.
+    """
+    header = log if isinstance(log, EvalLog) else read_eval_log(str(log), header_only=True)
+    try:
+        card = score_log(_with_samples(header), **options)
+    except JudgespecError as exc:
+        attach_scorecard(header, None, str(exc))
+        write_eval_log(header, header.location, header_only=True)
+        raise
+    attach_scorecard(header, card)
+    write_eval_log(header, header.location, header_only=True)
+    return card
+
+
+def stored_scorecard(log: EvalLog | str | Path) -> Scorecard:
+    """The scorecard stored inside an audit log (raises :class:`AuditDataError` if none)."""
+    header = log if isinstance(log, EvalLog) else read_eval_log(str(log), header_only=True)
+    meta = (header.results.metadata if header.results is not None else None) or {}
+    data = meta.get(SCORECARD_KEY)
+    if not isinstance(data, Mapping):
+        reason = meta.get(SCORECARD_ERROR_KEY)
+        raise AuditDataError(
+            f"{_where(header)}: the log holds no judgespec scorecard"
+            + (f" (scoring failed: {reason})" if reason else "")
+            + "; score it with judgespec score --from-inspect-log"
+        )
+    return parse_scorecard(json.dumps(data), source=f"{_where(header)} (results.metadata.{SCORECARD_KEY})")

@@ -7,8 +7,8 @@ It returns a dict, which Inspect expands into one metric per key: every scorecar
 metric's point estimate (``recovery``, ``top1_accuracy``, ``regret``, ``r_within``,
 ``r_global``, ``tie_rate``, ``top_tie_rate``, ``parse_failure_rate``, ...) and the
 counts ``prompts``, ``candidates``, ``parse_failures`` and ``short_prompts`` (prompts with
-fewer than n candidates). Confidence intervals are in the scorecard JSON written next
-to the log.
+fewer than n candidates). Confidence intervals are in the scorecard the hook stores in
+the log's results metadata, which also gives each NaN metric its reason.
 
 Inspect first calls every metric with an empty list (and a metric that cannot be
 computed must not sink the log): both give NaN for every metric; the latter logs a
@@ -27,7 +27,8 @@ from judgespec.audit import HEADLINE_METRICS
 
 from ._contracts import resolve_contract
 from ._names import registered
-from ._records import records_of, rows_from_records
+from ._params import check_int, check_text
+from ._records import identical_warning, records_of, rows_from_records
 from ._scoring import AuditSettings, scorecard_from_rows
 
 __all__ = ["HEADLINE_METRICS", "selection_metrics"]
@@ -54,6 +55,11 @@ def selection_metrics(
         seed: Cluster-bootstrap seed (intervals are in the scorecard JSON).
         n_bootstrap: Bootstrap replicates.
     """
+    where = "selection_metrics"
+    check_text(where, "contract", contract, example="specs/judge.yaml")
+    n = check_int(where, "n", n, minimum=1, optional=True)
+    seed = check_int(where, "seed", seed, example="0") or 0
+    n_bootstrap = check_int(where, "n_bootstrap", n_bootstrap, minimum=0, example="2000") or 0
     loaded = resolve_contract(contract)
     settings = AuditSettings(n=n, seed=seed, n_bootstrap=n_bootstrap)
 
@@ -62,6 +68,10 @@ def selection_metrics(
         if not records:
             return _undefined()
         rows = rows_from_records(records)
+        if rows.identical_prompts:
+            logger.warning(
+                "judgespec: %s", identical_warning(len(rows.identical_prompts), rows.prompts, cached=rows.cached)
+            )
         try:
             card = scorecard_from_rows(rows, loaded, settings)
         except JudgespecError as exc:

@@ -30,6 +30,8 @@ from inspect_ai.scorer import (
 from inspect_ai.solver import TaskState
 from inspect_ai.util import collect
 
+from ._errors import AuditArgumentError
+
 __all__ = [
     "ORACLE_NAMES",
     "FieldOracle",
@@ -124,7 +126,7 @@ def resolve_oracle(oracle: str) -> Oracle:
     if oracle.startswith("field:"):
         name = oracle.removeprefix("field:").strip()
         if not name:
-            raise ValueError("oracle 'field:' needs a field name, e.g. field:utilities")
+            raise AuditArgumentError("oracle 'field:' needs a field name, e.g. field:utilities")
         return FieldOracle(name)
     factories: dict[str, Callable[[], Scorer]] = {
         "match": match,
@@ -133,7 +135,7 @@ def resolve_oracle(oracle: str) -> Oracle:
         "model_graded_fact": model_graded_fact,
     }
     if oracle not in factories:
-        raise ValueError(
+        raise AuditArgumentError(
             f"unknown oracle '{oracle}': use one of {', '.join(ORACLE_NAMES)} or field:<name>"
         )
     return factories[oracle]()

@@ -4,8 +4,10 @@ Every score of the ``judge_selection`` scorer carries ``metadata["judgespec"]``:
 
     {"schema": 1, "prompt_id": "3", "epoch": 1, "prompt": "What is 2 + 3?",
      "n_requested": 4, "generation": {"requested": 4, "from_choices": 1,
-                                      "from_topup": 3, "truncated": 0, "short": 0},
-     "contract": "sha256:...", "judge_model": "...", "oracle": "match",
+                                      "from_topup": 3, "truncated": 0, "short": 0,
+                                      "temperature": 1.0, "cache": false},
+     "contract": "sha256:...", "judge_model": "...", "judge_overridden": false,
+     "oracle": "match", "identical_candidates": false,
      "candidates": [{"candidate_id": "c0", "response": "...", "oracle": 1.0,
                      "oracle_value": "C", "judge_score": 4.0, "parse_failure": false}, ...],
      "comparisons": [{"first_id": "c0", "second_id": "c1", "winner": "first"}, ...],
@@ -36,6 +38,7 @@ __all__ = [
     "SCHEMA",
     "AuditRows",
     "candidate_pool_text",
+    "identical_warning",
     "prompt_id_of",
     "rows_from_records",
 ]
@@ -47,6 +50,7 @@ SCHEMA = 1
 
 _CANDIDATE_FIELDS = ("candidate_id", "response", "oracle", "judge_score", "parse_failure")
 _COMPARISON_FIELDS = ("first_id", "second_id", "winner", "strength")
+_COUNT_KEYS = ("from_choices", "from_topup", "from_repeats", "truncated", "short")
 
 
 def prompt_id_of(sample_id: str | int | None, epoch: int) -> str:
@@ -72,6 +76,12 @@ class AuditRows:
     """Summed provenance counts (from_choices, from_topup, ...)."""
     judge_overrides: list[str] = field(default_factory=list)
     """Models that replaced the contract's judge (the ``judge`` model role), if any."""
+    identical_prompts: list[str] = field(default_factory=list)
+    """Prompts whose candidates (two or more) are all the same text."""
+    temperatures: list[float | None] = field(default_factory=list)
+    """The policy temperatures recorded at run time (``None``: the provider's default)."""
+    cached: bool = False
+    """Whether Inspect's response cache was on for the policy of any prompt."""
 
     @property
     def warnings(self) -> list[str]:
@@ -86,7 +96,19 @@ class AuditRows:
                 f"{len(self.short_prompts)} of {self.prompts} prompts have fewer than "
                 f"n={self.n_requested} candidates ({self.missing} missing)"
             )
+        if self.identical_prompts:
+            out.append(identical_warning(len(self.identical_prompts), self.prompts, cached=self.cached))
         return out
+
+
+def identical_warning(identical: int, prompts: int, *, cached: bool) -> str:
+    """The warning for prompts whose n candidates are all the same text."""
+    why = "the policy did not vary its answers: check its temperature"
+    why += ", and that --cache is off for solvers run n times" if cached else ""
+    return (
+        f"{identical} of {prompts} prompts have identical candidates, so the judge had "
+        f"nothing to select there and they count as ties ({why})"
+    )
 
 
 def records_of(metadata: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
@@ -146,16 +168,38 @@ def rows_from_records(records: Iterable[Mapping[str, Any]]) -> AuditRows:
                 out.missing += n - have
         if record.get("judge_overridden") and record.get("judge_model") not in out.judge_overrides:
             out.judge_overrides.append(str(record.get("judge_model")))
-        for key, value in (record.get("generation") or {}).items():
-            if isinstance(value, int) and key != "requested":
+        responses = [cand.get("response") for cand in record["candidates"]]
+        if len(responses) >= 2 and len(set(responses)) == 1:
+            out.identical_prompts.append(pid)
+        generation = record.get("generation") or {}
+        for key, value in generation.items():
+            if key in _COUNT_KEYS and isinstance(value, int) and not isinstance(value, bool):
                 out.generation[key] = out.generation.get(key, 0) + value
+        if "temperature" in generation and generation["temperature"] not in out.temperatures:
+            out.temperatures.append(generation["temperature"])
+        out.cached = out.cached or bool(generation.get("cache"))
     out.n_requested = ns.pop() if len(ns) == 1 else None
     return out
 
 
+def _temperature_text(rows: AuditRows, temperature: float | None) -> str:
+    if not rows.temperatures:  # records without a run-time temperature
+        return f" at temperature {temperature:g}" if temperature is not None else ""
+    known = [t for t in rows.temperatures if t is not None]
+    if len(rows.temperatures) == 1:
+        return f" at temperature {known[0]:g}" if known else " at the provider's default temperature"
+    parts = sorted(f"{t:g}" for t in known) + (["the provider's default"] if None in rows.temperatures else [])
+    return f" at temperatures {', '.join(parts)}"
+
+
 def candidate_pool_text(rows: AuditRows, *, temperature: float | None = None) -> str:
-    """The scorecard's ``candidate_pool``: how candidates were drawn, and any shortfall."""
-    how = "policy samples" + (f" at temperature {temperature:g}" if temperature is not None else "")
+    """The scorecard's ``candidate_pool``: how candidates were drawn, and any shortfall.
+
+    The temperature is the one recorded at run time; ``temperature`` is only used for
+    records that carry none.
+    """
+    how = "policy samples" + _temperature_text(rows, temperature)
+    how += ", Inspect cache on" if rows.cached else ""
     parts = [f"{k}={v}" for k, v in sorted(rows.generation.items()) if k != "short"]
     text = how + (f" ({', '.join(parts)})" if parts else "")
     if rows.short_prompts and rows.n_requested is not None:

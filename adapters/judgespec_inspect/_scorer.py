@@ -17,10 +17,13 @@ The judge
 ---------
 The ``judge`` model role wins when bound (``--model-role judge=...``, or
 ``model_roles={"judge": ...}``): the contract's prompt, protocol and decoding parameters
-then run on that Inspect model (``get_model(role="judge", ...)``), and the record says
-that the pinned judge was overridden. Otherwise the contract's own judge runs through
-its own backend (``inspect``, ``transformers``, ...; one per panel judge), created once
-per scorer.
+then run on that Inspect model (``get_model(role="judge")``), and the record (its
+``judge_model`` and every judgment's ``judge``) names that model and says that the
+pinned judge was overridden. Otherwise the contract's own judge runs through its own
+backend (``inspect``, ``transformers``, ...; one per panel judge), created once per
+scorer. :func:`prepare_judge`, the first solver step of every audit, builds it (or checks
+the role) before the policy is called, so a judge that cannot be built stops the run
+before any candidate is paid for.
 
 Sync engine, async Inspect
 --------------------------
@@ -35,6 +38,7 @@ backends (``transformers``) are used by one thread at a time.
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import threading
 from collections.abc import Mapping, Sequence
@@ -45,19 +49,23 @@ import anyio.lowlevel
 import anyio.to_thread
 from inspect_ai.model import get_model, model_roles
 from inspect_ai.scorer import Score, Scorer, Target, scorer
-from inspect_ai.solver import TaskState
+from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from judgespec import LoadedContract
 from judgespec.judge import JudgeBackend, JudgeOutput, judge_candidates, make_backend
 
-from ._backend import InspectBackend, decoding_config
+from ._backend import InspectBackend
 from ._contracts import resolve_contract
+from ._errors import AuditArgumentError, JudgeUnavailableError
 from ._names import registered
 from ._oracle import Oracle, candidate_state, oracle_utilities, resolve_oracle
+from ._params import check_int, check_text
 from ._records import META_KEY, ORDER_KEY, SCHEMA, prompt_id_of
 from ._solver import generation_record, pop_forked
 
-__all__ = ["JUDGE_ROLE", "judge_selection", "selection_summary"]
+__all__ = ["JUDGE_ROLE", "judge_selection", "prepare_judge", "selection_summary"]
+
+logger = logging.getLogger(__name__)
 
 JUDGE_ROLE = "judge"
 """The Inspect model role that overrides the contract's judge."""
@@ -109,31 +117,61 @@ class _JudgeRunner:
     def __init__(self, loaded: LoadedContract) -> None:
         self.loaded = loaded
         self._backends: list[JudgeBackend] | None = None
+        self._failed: tuple[object, str] | None = None
+        """(event loop, reason) of the last failed build: samples of that run fail at once."""
         self._backend_lock = threading.Lock()
         self._local_lock = threading.Lock()
         self._limiters: dict[object, anyio.CapacityLimiter] = {}
 
-    def _limiter(self) -> anyio.CapacityLimiter:
+    @staticmethod
+    def _loop_key() -> object:
         token = anyio.lowlevel.current_token()
-        key = getattr(token, "native_token", token)  # anyio >= 4.11 wraps the loop
+        return getattr(token, "native_token", token)  # anyio >= 4.11 wraps the loop
+
+    def _limiter(self) -> anyio.CapacityLimiter:
+        key = self._loop_key()
         limiter = self._limiters.get(key)
         if limiter is None:
             self._limiters = {key: anyio.CapacityLimiter(_INSPECT_THREADS)}
             limiter = self._limiters[key]
         return limiter
 
-    def _contract_backends(self) -> list[JudgeBackend]:
+    def _contract_backends(self, run: object = None) -> list[JudgeBackend]:
         with self._backend_lock:
+            if run is not None and self._failed is not None and self._failed[0] is run:
+                raise JudgeUnavailableError(self._failed[1])
             if self._backends is None:
                 made: dict[str, JudgeBackend] = {}
-                for judge in self.loaded.contract.judges:
-                    key = judge.model_dump_json(exclude={"label"})
-                    if key not in made:
-                        made[key] = make_backend(judge)
+                try:
+                    for judge in self.loaded.contract.judges:
+                        key = judge.model_dump_json(exclude={"label"})
+                        if key not in made:
+                            made[key] = make_backend(judge)
+                except Exception as exc:  # any backend failure: one line, before the policy runs
+                    reason = f"contract '{self.loaded.contract.name}': the judge cannot be built: {exc}"
+                    self._failed = (run, reason)  # a later run (the cause fixed) tries again
+                    raise JudgeUnavailableError(reason) from None
                 self._backends = [
                     made[j.model_dump_json(exclude={"label"})] for j in self.loaded.contract.judges
                 ]
             return self._backends
+
+    def _check_role(self) -> Any:
+        contract = self.loaded.contract
+        if contract.panel is not None:
+            raise AuditArgumentError(
+                f"contract '{contract.name}' has a panel of judges; the '{JUDGE_ROLE}' "
+                "model role can only replace a single judge"
+            )
+        return get_model(role=JUDGE_ROLE)
+
+    async def prepare(self) -> None:
+        """Build the judge now (or check the ``judge`` role) so that failures come first."""
+        if JUDGE_ROLE in model_roles():
+            self._check_role()
+            return
+        run = self._loop_key()
+        await anyio.to_thread.run_sync(self._contract_backends, run, limiter=self._limiter())
 
     def _run(self, rows: list[dict[str, Any]], override: JudgeBackend | None) -> JudgeOutput:
         if override is not None:
@@ -149,14 +187,8 @@ class _JudgeRunner:
         contract = self.loaded.contract
         override: JudgeBackend | None = None
         if JUDGE_ROLE in model_roles():
-            if contract.panel is not None:
-                raise ValueError(
-                    f"contract '{contract.name}' has a panel of judges; the '{JUDGE_ROLE}' "
-                    "model role can only replace a single judge"
-                )
-            judge = contract.judges[0]
-            model = get_model(role=JUDGE_ROLE, config=decoding_config(judge.decoding))
-            override = InspectBackend(model, seed=judge.decoding.seed)
+            model = self._check_role()
+            override = InspectBackend(model, seed=contract.judges[0].decoding.seed)
             name = str(model)
         else:
             name = " + ".join(j.model for j in contract.judges)
@@ -190,6 +222,40 @@ def _candidate_record(
     return record
 
 
+_RUNNERS: dict[str, _JudgeRunner] = {}
+"""The judge runner of each contract reference, shared by the scorer and :func:`prepare_judge`."""
+_runners_lock = threading.Lock()
+
+
+def _runner_for(contract: str) -> _JudgeRunner:
+    loaded = resolve_contract(contract)
+    with _runners_lock:
+        runner = _RUNNERS.get(contract)
+        if runner is None or runner.loaded is not loaded:
+            runner = _RUNNERS[contract] = _JudgeRunner(loaded)
+        return runner
+
+
+@solver(name=registered("prepare_judge"))
+def prepare_judge(contract: str) -> Solver:
+    """Build the contract's judge (or check the ``judge`` role) before the policy runs.
+
+    The first step of every audit's solver: a judge that cannot be built raises a
+    one-line error before any candidate is generated. The state is not changed.
+
+    Args:
+        contract: Contract path (or an in-memory reference made by the adapter).
+    """
+    check_text("prepare_judge", "contract", contract, example="specs/judge.yaml")
+    runner = _runner_for(contract)
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        await runner.prepare()
+        return state
+
+    return solve
+
+
 @scorer(metrics=[], name=registered("judge_selection"))
 def judge_selection(contract: str, oracle: str | Scorer = "match", n: int | None = None) -> Scorer:
     """Score best-of-n selection: oracle and contract judge on every candidate.
@@ -201,10 +267,12 @@ def judge_selection(contract: str, oracle: str | Scorer = "match", n: int | None
         n: The n the audit asked for (recorded; a prompt with fewer candidates is
             flagged in the scorecard).
     """
-    loaded = resolve_contract(contract)
+    check_text("judge_selection", "contract", contract, example="specs/judge.yaml")
+    n = check_int("judge_selection", "n", n, minimum=1, optional=True)
+    runner = _runner_for(contract)
+    loaded = runner.loaded
     oracle_impl: Oracle = resolve_oracle(oracle) if isinstance(oracle, str) else oracle
     oracle_name = _oracle_name(oracle)
-    runner = _JudgeRunner(loaded)
 
     async def score(state: TaskState, target: Target) -> Score:
         choices = list(state.output.choices)
@@ -229,11 +297,19 @@ def judge_selection(contract: str, oracle: str | Scorer = "match", n: int | None
                 {k: c.get(k) for k in ("first_id", "second_id", "winner", "strength") if k in c}
                 for c in judged.comparisons
             ]
-            judgments = [_judgment(raw) for raw in judged.raw]
+            judgments = [_judgment(raw, judge_name if overridden else None) for raw in judged.raw]
         candidates = [
             _candidate_record(cid, resp, v.utility, v.score, jr)
             for cid, resp, v, jr in zip(ids, responses, verdicts, judged_rows, strict=True)
         ]
+        identical = len(responses) >= 2 and len(set(responses)) == 1
+        if identical:  # lands in the sample's transcript in the log
+            logger.warning(
+                "judgespec: prompt %s: all %d candidates are identical; the judge has nothing to "
+                "select (check the policy's temperature and the cache)",
+                pid,
+                len(responses),
+            )
         summary = selection_summary(
             [c["oracle"] for c in candidates], [c["judge_score"] for c in candidates]
         )
@@ -249,6 +325,7 @@ def judge_selection(contract: str, oracle: str | Scorer = "match", n: int | None
             "judge_model": judge_name,
             "judge_overridden": overridden,
             "oracle": oracle_name,
+            "identical_candidates": identical,
             "candidates": candidates,
             "comparisons": comparisons,
             "judgments": judgments,
@@ -257,7 +334,7 @@ def judge_selection(contract: str, oracle: str | Scorer = "match", n: int | None
         return Score(
             value=summary,
             answer=picked["response"] if picked is not None else None,
-            explanation=_explain(candidates, picked, n),
+            explanation=_explain(candidates, picked, n, identical=identical),
             metadata={META_KEY: record},
         )
 
@@ -268,9 +345,12 @@ _RAW_KEYS = ("judge", "stage", "candidate_ids", "order", "sample", "output", "ve
 _MAX_OUTPUT = 2000
 
 
-def _judgment(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """One judge call for the log: who, what, the raw output (capped) and the verdict."""
+def _judgment(raw: Mapping[str, Any], override: str | None) -> dict[str, Any]:
+    """One judge call for the log: who (``override`` when the role replaced the judge),
+    what, the raw output (capped) and the verdict."""
     out = {key: raw.get(key) for key in _RAW_KEYS}
+    if override is not None:
+        out["judge"] = override
     text = out.get("output")
     if isinstance(text, str) and len(text) > _MAX_OUTPUT:
         out["output"] = text[:_MAX_OUTPUT] + "..."
@@ -282,7 +362,9 @@ def _pick(candidates: list[dict[str, Any]]) -> dict[str, Any] | None:
     return max(scored, key=lambda c: c["judge_score"]) if scored else None
 
 
-def _explain(candidates: list[dict[str, Any]], picked: dict[str, Any] | None, n: int | None) -> str:
+def _explain(
+    candidates: list[dict[str, Any]], picked: dict[str, Any] | None, n: int | None, *, identical: bool
+) -> str:
     parts = [
         f"{c['candidate_id']}: judge {c['judge_score'] if c['judge_score'] is not None else 'parse failure' if c['parse_failure'] else '-'}, "
         f"oracle {c['oracle'] if c['oracle'] is not None else '-'}"
@@ -290,4 +372,5 @@ def _explain(candidates: list[dict[str, Any]], picked: dict[str, Any] | None, n:
     ]
     head = f"judge picks {picked['candidate_id']}" if picked is not None else "judge makes no pick"
     short = f"; only {len(candidates)} of n={n} candidates" if n is not None and len(candidates) < n else ""
-    return f"{head}{short}. " + "; ".join(parts)
+    same = "; WARNING: all candidates are identical (nothing to select)" if identical else ""
+    return f"{head}{short}{same}. " + "; ".join(parts)

@@ -1,6 +1,6 @@
 """Adapter rows -> scorecard, through :func:`judgespec.pipeline.score_tables` only.
 
-The in-log metric, the scorecard written next to the log and post-hoc scoring of a log
+The in-log metric, the scorecard stored inside the log and post-hoc scoring of a log
 all call :func:`scorecard_from_rows`, which hands the canonically ordered rows to the
 shared pipeline: one candidate set gives identical metrics whichever path scored it,
 and identical to the offline CLI on the same tables.
@@ -46,10 +46,14 @@ def scorecard_from_rows(
     """Score rebuilt rows with the shared pipeline (framework ``inspect``).
 
     Warnings of the rows (a judge replaced through the ``judge`` model role, fewer
-    candidates than n) become the scorecard's run warnings.
+    candidates than n, identical candidates) become the scorecard's run warnings. When
+    the ``judge`` role replaced the contract's judge, the contract block names the model
+    that gave the verdicts (no revision: it is not the pinned one) and says so in its
+    warnings; the fingerprint stays the contract's (prompt, protocol and decoding ran as
+    pinned).
     """
     pool = settings.candidate_pool or candidate_pool_text(rows, temperature=settings.temperature)
-    return score_tables(
+    card = score_tables(
         rows.candidates,
         rows.comparisons or None,
         loaded=loaded,
@@ -65,3 +69,14 @@ def scorecard_from_rows(
         source=source,
         warnings=rows.warnings,
     )
+    if not rows.judge_overrides:
+        return card
+    used = " + ".join(rows.judge_overrides)
+    note = (
+        f"judge overridden: the contract pins '{card.contract.judge_model}'; the verdicts came "
+        f"from '{used}' (model role 'judge')"
+    )
+    contract = card.contract.model_copy(
+        update={"judge_model": used, "revision": None, "warnings": [*card.contract.warnings, note]}
+    )
+    return card.model_copy(update={"contract": contract})

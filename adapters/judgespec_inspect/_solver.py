@@ -2,16 +2,23 @@
 
 :func:`bon_candidates` asks the policy once for ``num_choices=n``. Providers that return
 fewer choices (Inspect's ``hf/`` returns one, whatever ``num_choices`` says) are topped up
-with concurrent one-choice calls, each with ``cache=False`` and its own seed (the
-candidate's position, offset by the configured seed), so neither Inspect's cache nor a
-fixed seed can collapse the draws. :func:`repeat_candidates` runs a whole solver (an
-agent, a multi-turn chain) n times on copies of the state instead.
+with concurrent one-choice calls, each with its own seed (the candidate's position,
+offset by the configured seed). Inspect's response cache is honoured (``--cache``): the
+one ``num_choices=n`` call and each top-up call have their own cache key (the seed and
+``num_choices`` are part of it), so a cached rerun returns the same n distinct draws
+without paying for them. :func:`repeat_candidates` runs a whole solver (an agent, a
+multi-turn chain) n times on copies of the state instead; its n runs make identical
+requests, so with the cache on they return one cached answer n times, which the audit
+reports as identical candidates.
 
 Either way the sample's store records where the candidates came from under
 :data:`GENERATION_KEY`: ``requested``, ``from_choices``, ``from_topup`` (or
-``from_repeats``), ``truncated`` and ``short`` (how many of the n are missing). The
-scorer copies it into the score metadata; the scorecard's candidate pool says when a
-prompt is short. Nothing is silently audited with fewer than n.
+``from_repeats``), ``truncated`` and ``short`` (how many of the n are missing), and how
+they were drawn: ``temperature`` (the policy's effective temperature, after the task's
+and the eval's ``--temperature``; ``None`` for the provider's default) and ``cache``
+(whether Inspect's cache was on). The scorer copies it into the score metadata; the
+scorecard's candidate pool reports it and says when a prompt is short. Nothing is
+silently audited with fewer than n.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from inspect_ai.solver import Generate, Solver, TaskState, fork, solver
 from inspect_ai.util import collect
 
 from ._names import registered
+from ._params import check_int
 
 __all__ = ["GENERATION_KEY", "bon_candidates", "configured_seed", "repeat_candidates"]
 
@@ -30,21 +38,40 @@ GENERATION_KEY = "judgespec_inspect:generation"
 """Store key of the candidate provenance record."""
 
 
-def configured_seed(model_config: GenerateConfig) -> int | None:
-    """The seed in force for the active model: eval/task config over the model's own."""
-    seed = model_config.seed
+def _check_n(where: str, n: object) -> int:
+    value = check_int(where, "n", n, minimum=2)
+    assert value is not None
+    return value
+
+
+def effective_config(model_config: GenerateConfig) -> GenerateConfig:
+    """The generate config in force for the active model: eval/task config over the model's own."""
     try:  # Inspect does not export the active generate config
         from inspect_ai.model._generate_config import active_generate_config
 
-        active = active_generate_config().seed
+        active = active_generate_config()
     except ImportError:  # pragma: no cover - depends on the Inspect version
-        active = None
-    return active if active is not None else seed
+        return model_config
+    return model_config.merge(active)
 
 
-def _record(state: TaskState, n: int, **counts: int) -> None:
+def configured_seed(model_config: GenerateConfig) -> int | None:
+    """The seed in force for the active model: eval/task config over the model's own."""
+    return effective_config(model_config).seed
+
+
+def _record(state: TaskState, n: int, config: GenerateConfig, **counts: int) -> None:
     have = len(state.output.choices)
-    state.store.set(GENERATION_KEY, {"requested": n, **counts, "short": max(0, n - have)})
+    state.store.set(
+        GENERATION_KEY,
+        {
+            "requested": n,
+            **counts,
+            "short": max(0, n - have),
+            "temperature": config.temperature,
+            "cache": bool(config.cache),
+        },
+    )
 
 
 @solver(name=registered("bon_candidates"))
@@ -56,8 +83,8 @@ def bon_candidates(n: int = 4, seed: int | None = None) -> Solver:
         seed: Base seed for the top-up calls (default: the configured seed, else 0);
             top-up ``k`` (the candidate at position ``k``) uses ``seed + k``.
     """
-    if n < 2:
-        raise ValueError(f"n must be at least 2 for a best-of-n audit, got {n}")
+    n = _check_n("bon_candidates", n)
+    seed = check_int("bon_candidates", "seed", seed, optional=True, example="0")
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         model = get_model()
@@ -65,7 +92,7 @@ def bon_candidates(n: int = 4, seed: int | None = None) -> Solver:
 
         async def draw(config: GenerateConfig) -> ModelOutput:
             return await model.generate(
-                prompt, tools=state.tools, tool_choice=state.tool_choice, config=config, cache=False
+                prompt, tools=state.tools, tool_choice=state.tool_choice, config=config
             )
 
         first = await draw(GenerateConfig(num_choices=n))
@@ -92,7 +119,14 @@ def bon_candidates(n: int = 4, seed: int | None = None) -> Solver:
         state.output = ModelOutput(model=first.model, choices=choices, usage=usage)
         if choices:
             state.messages.append(choices[0].message)
-        _record(state, n, from_choices=from_choices, from_topup=from_topup, truncated=truncated)
+        _record(
+            state,
+            n,
+            effective_config(model.config),
+            from_choices=from_choices,
+            from_topup=from_topup,
+            truncated=truncated,
+        )
         return state
 
     return solve
@@ -105,8 +139,7 @@ def repeat_candidates(candidate_solver: Solver, n: int = 4) -> Solver:
     Each run's final output choice becomes one candidate; the runs' final states are
     kept (in process) for the oracle, which then scores each run's own messages.
     """
-    if n < 2:
-        raise ValueError(f"n must be at least 2 for a best-of-n audit, got {n}")
+    n = _check_n("repeat_candidates", n)
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         runs: list[TaskState] = await fork(state, [candidate_solver] * n)
@@ -116,7 +149,7 @@ def repeat_candidates(candidate_solver: Solver, n: int = 4) -> Solver:
         first = kept[0] if kept else state
         state.messages = list(first.messages)
         state.output = ModelOutput(model=first.output.model, choices=choices)
-        _record(state, n, from_repeats=len(choices), truncated=0)
+        _record(state, n, effective_config(get_model().config), from_repeats=len(choices), truncated=0)
         return state
 
     return solve

@@ -3,9 +3,10 @@
     inspect eval judgespec_inspect/bon_audit -T contract=specs/x.yaml \\
         -T dataset=data.jsonl -T n=4 --model <policy> [--model-role judge=<model>]
 
-Everything is validated when the task is built, before any model is called: the
-contract (a :class:`~judgespec.ContractError` names the file, line and field), n, the
-oracle and the data set.
+Everything is validated when the task is built, before any model is called: every
+argument's type and range, the contract (file, line and field), the oracle and the data
+set. A bad one raises a one-line error that is both a judgespec error and Inspect's
+``PrerequisiteError`` (so ``inspect eval`` prints the message, not a traceback).
 """
 
 from __future__ import annotations
@@ -20,15 +21,23 @@ from inspect_ai.model import GenerateConfig
 
 from judgespec import LoadedContract
 
-from ._contracts import contract_ref
+from ._contracts import canonical_form, contract_ref
+from ._errors import AuditArgumentError
 from ._metric import selection_metrics
 from ._names import registered
 from ._oracle import resolve_oracle
+from ._params import check_int, check_number, check_text
 from ._records import with_order
-from ._scorer import judge_selection
+from ._scorer import judge_selection, prepare_judge
 from ._solver import bon_candidates
 
-__all__ = ["AUDIT_METADATA_KEY", "audit_metadata", "bon_audit", "load_audit_dataset"]
+__all__ = [
+    "AUDIT_METADATA_KEY",
+    "audit_metadata",
+    "bon_audit",
+    "check_audit_options",
+    "load_audit_dataset",
+]
 
 AUDIT_METADATA_KEY = "judgespec"
 """Key of the audit settings in the task's (and so the log's) metadata."""
@@ -74,16 +83,19 @@ def load_audit_dataset(path: str | Path) -> Dataset:
     """
     p = Path(path)
     if not p.is_file():
-        raise FileNotFoundError(
+        raise AuditArgumentError(
             f"data set '{path}' not found: pass a local .jsonl or .csv file with input and "
             "target fields"
         )
     suffix = p.suffix.lower()
-    if suffix in (".jsonl", ".json"):
+    if suffix not in (".jsonl", ".json", ".csv"):
+        raise AuditArgumentError(f"data set '{path}': use a .jsonl, .json or .csv file (got '{suffix}')")
+    try:
+        if suffix == ".csv":
+            return csv_dataset(str(p), sample_fields=_record_to_sample)
         return json_dataset(str(p), sample_fields=_record_to_sample)
-    if suffix == ".csv":
-        return csv_dataset(str(p), sample_fields=_record_to_sample)
-    raise ValueError(f"data set '{path}': use a .jsonl, .json or .csv file (got '{suffix}')")
+    except (ValueError, KeyError, UnicodeDecodeError) as exc:
+        raise AuditArgumentError(f"data set '{path}': {exc}") from None
 
 
 def audit_metadata(
@@ -95,21 +107,34 @@ def audit_metadata(
     n_bootstrap: int,
     dataset: str | None,
     oracle: str,
-    temperature: float | None,
 ) -> dict[str, Any]:
-    """The task metadata the scorecard hook reads back from the log."""
+    """The task metadata the scorecard hook and post-hoc scoring read back from the log.
+
+    ``contract`` is where the contract came from (informational); ``contract_canonical``
+    is the contract itself (its canonical form), so the log scores without the file.
+    The policy's temperature is recorded per sample, as it was in force at run time.
+    """
     return {
         AUDIT_METADATA_KEY: {
             "contract": ref,
             "fingerprint": loaded.fingerprint,
+            "contract_canonical": canonical_form(loaded),
             "n": n,
             "seed": seed,
             "n_bootstrap": n_bootstrap,
             "dataset": dataset,
             "oracle": oracle,
-            "temperature": temperature,
         }
     }
+
+
+def check_audit_options(where: str, *, n: object, audit_seed: object, n_bootstrap: object) -> int:
+    """Validate the options every audit takes; return ``n``."""
+    checked = check_int(where, "n", n, minimum=2)
+    check_int(where, "audit_seed", audit_seed, example="0")
+    check_int(where, "n_bootstrap", n_bootstrap, minimum=0, example="2000")
+    assert checked is not None
+    return checked
 
 
 @task(name=registered("bon_audit"))
@@ -138,17 +163,23 @@ def bon_audit(
         audit_seed: Seed of the scorecard's cluster bootstrap.
         n_bootstrap: Bootstrap replicates behind every confidence interval.
     """
+    where = "bon_audit"
+    check_text(where, "contract", contract, example="specs/judge.yaml")
+    check_text(where, "dataset", dataset, example="data.jsonl")
+    n = check_audit_options(where, n=n, audit_seed=audit_seed, n_bootstrap=n_bootstrap)
+    policy_temperature = check_number(where, "temperature", temperature, minimum=0.0)
+    check_text(where, "oracle", oracle, example="match")
+    max_tokens = check_int(where, "max_tokens", max_tokens, minimum=1, optional=True, example="256")
+    seed = check_int(where, "seed", seed, optional=True, example="0")
     ref, loaded = contract_ref(contract)
-    if n < 2:
-        raise ValueError(f"n must be at least 2 for a best-of-n audit, got {n}")
     resolve_oracle(oracle)
     samples = ordered_dataset(load_audit_dataset(dataset))
     return Task(
         dataset=samples,
-        solver=bon_candidates(n=n, seed=seed),
+        solver=[prepare_judge(contract=ref), bon_candidates(n=n, seed=seed)],
         scorer=judge_selection(contract=ref, oracle=oracle, n=n),
         metrics=[selection_metrics(contract=ref, n=n, seed=audit_seed, n_bootstrap=n_bootstrap)],
-        config=GenerateConfig(temperature=temperature, max_tokens=max_tokens),
+        config=GenerateConfig(temperature=policy_temperature, max_tokens=max_tokens),
         metadata=audit_metadata(
             ref,
             loaded,
@@ -157,6 +188,5 @@ def bon_audit(
             n_bootstrap=n_bootstrap,
             dataset=dataset,
             oracle=oracle,
-            temperature=temperature,
         ),
     )

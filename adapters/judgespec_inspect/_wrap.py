@@ -24,15 +24,18 @@ from inspect_ai.solver import Solver, chain
 from judgespec import LoadedContract
 
 from ._contracts import contract_ref
+from ._errors import AuditArgumentError
 from ._metric import selection_metrics
 from ._oracle import ORACLE_NAMES, resolve_oracle
-from ._scorer import judge_selection
+from ._params import check_choice, check_int, check_text
+from ._scorer import judge_selection, prepare_judge
 from ._solver import bon_candidates, repeat_candidates
-from ._task import audit_metadata, ordered_dataset
+from ._task import audit_metadata, check_audit_options, ordered_dataset
 
 __all__ = ["audit_task"]
 
 CandidateMode = Literal["auto", "choices", "repeat"]
+_MODES = ("auto", "choices", "repeat")
 
 
 def _name(obj: object) -> str:
@@ -60,11 +63,11 @@ def _oracle_for(task: Task, oracle: str | Scorer | None) -> tuple[str | Scorer, 
         if len(scorers) == 1:
             return scorers[0], _name(scorers[0])
         if not scorers:
-            raise ValueError(
+            raise AuditArgumentError(
                 f"task '{task.name}' has no scorer to use as the oracle; pass oracle= "
                 f"(one of {', '.join(ORACLE_NAMES)}, field:<name>, or a scorer)"
             )
-        raise ValueError(
+        raise AuditArgumentError(
             f"task '{task.name}' has {len(scorers)} scorers "
             f"({', '.join(_name(s) for s in scorers)}); pick the oracle with oracle=<name>"
         )
@@ -93,7 +96,7 @@ def audit_task(
 
     Args:
         task: The Inspect task whose data set and scorer the audit uses.
-        contract: Contract path or loaded contract; validated now (ContractError).
+        contract: Contract path or loaded contract; validated now.
         n: Candidates per prompt (2 or more).
         oracle: The oracle: default the task's scorer (it must have exactly one), or a
             scorer name of the task, ``match``/``includes``/``exact``/
@@ -106,21 +109,39 @@ def audit_task(
         n_bootstrap: Bootstrap replicates.
         name: Name of the audit task (default ``<task name>_bon_audit``).
     """
+    where = "audit_task"
+    if not isinstance(task, Task):
+        raise AuditArgumentError(
+            f"{where}: task must be an Inspect Task (call the task function: my_task()), "
+            f"got {type(task).__name__}"
+        )
+    if not isinstance(contract, (str, Path, LoadedContract)):
+        raise AuditArgumentError(
+            f"{where}: contract must be a path or a LoadedContract, got {type(contract).__name__}"
+        )
+    n = check_audit_options(where, n=n, audit_seed=audit_seed, n_bootstrap=n_bootstrap)
+    check_choice(where, "candidates", candidates, _MODES)
+    seed = check_int(where, "seed", seed, optional=True, example="0")
+    if name is not None:
+        check_text(where, "name", name, example="my_audit")
+    if oracle is not None and not isinstance(oracle, str) and not callable(oracle):
+        raise AuditArgumentError(
+            f"{where}: oracle must be a scorer name or an Inspect scorer, got {type(oracle).__name__}"
+        )
     ref, loaded = contract_ref(contract)
-    if n < 2:
-        raise ValueError(f"n must be at least 2 for a best-of-n audit, got {n}")
     oracle_obj, oracle_name = _oracle_for(task, oracle)
     steps = _steps(task.solver)
     ends_in_generate = bool(steps) and _plain_generate(steps[-1])
     if candidates == "choices" and not ends_in_generate:
-        raise ValueError(
+        raise AuditArgumentError(
             f"task '{task.name}': candidates='choices' needs a solver that ends in a plain "
             "generate(); use candidates='repeat' to run the whole solver n times"
         )
+    first = prepare_judge(contract=ref)
     if candidates == "choices" or (candidates == "auto" and ends_in_generate):
-        solver: Solver = chain(*steps[:-1], bon_candidates(n=n, seed=seed))
+        solver: Solver = chain(first, *steps[:-1], bon_candidates(n=n, seed=seed))
     else:
-        solver = repeat_candidates(chain(*steps), n=n)
+        solver = chain(first, repeat_candidates(chain(*steps), n=n))
     metadata = {
         **(task.metadata or {}),
         **audit_metadata(
@@ -131,7 +152,6 @@ def audit_task(
             n_bootstrap=n_bootstrap,
             dataset=task.dataset.name if hasattr(task.dataset, "name") else None,
             oracle=oracle_name,
-            temperature=task.config.temperature,
         ),
     }
     # Inspect reads a scorer's metrics from the scorer itself; the Task constructor binds

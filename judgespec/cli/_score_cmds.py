@@ -22,8 +22,10 @@ __all__ = ["COMMANDS"]
 @click.option("--task", "lmeval_task", default=None, help="lm-eval samples: the task to score when the folder holds several (a group run).")
 @click.option("--filter", "lmeval_filter", default=None, help="lm-eval samples: the filter ensemble whose answers give the oracle (default: the task's oracle filter).")
 @click.option("--contract", type=click.Path(path_type=Path, dir_okay=False), help="The judge contract (tie policy, gates, fingerprint).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
-@click.option("--bootstrap", "n_bootstrap", type=click.IntRange(min=0), default=2000, show_default=True, help="Bootstrap replicates (0: no intervals).")
+@click.option("--oracle", default=None, help="--from-inspect-log of an epoch log: the scorer whose value is the oracle utility.")
+@click.option("--judge", "judge_field", default=None, help="--from-inspect-log of an epoch log: the judge score: <scorer>, <scorer>:<metadata key> or metadata:<key>.")
+@click.option("--seed", type=int, default=None, help="Bootstrap seed [default: the audit's recorded seed, else 0].")
+@click.option("--bootstrap", "n_bootstrap", type=click.IntRange(min=0), default=None, help="Bootstrap replicates, 0: no intervals [default: the audit's recorded count, else 2000].")
 @click.option("--dataset", default=None, help="Data set name recorded in the scorecard.")
 @click.option("--framework", default="offline", show_default=True, help="Framework recorded in the scorecard.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="Where to write SCORECARD.json.")
@@ -38,8 +40,10 @@ def score(
     lmeval_task: str | None,
     lmeval_filter: str | None,
     contract: Path | None,
-    seed: int,
-    n_bootstrap: int,
+    oracle: str | None,
+    judge_field: str | None,
+    seed: int | None,
+    n_bootstrap: int | None,
     dataset: str | None,
     framework: str,
     out: Path,
@@ -64,6 +68,8 @@ def score(
     given = {k: v for k, v in picks.items() if v is not None}
     if given and lmeval_samples is None:
         fail("--task and --filter select lm-eval samples; use them with --from-lmeval-samples")
+    if inspect_log is None and (oracle is not None or judge_field is not None):
+        fail("--oracle and --judge apply to --from-inspect-log only")
     loaded = load_contract(contract) if contract is not None else None
     if candidates is not None:
         from ..audit import read_candidates, read_comparisons
@@ -79,8 +85,8 @@ def score(
             loaded=loaded,
             framework=framework,
             dataset=dataset or str(candidates),
-            seed=seed,
-            n_bootstrap=n_bootstrap,
+            seed=seed if seed is not None else 0,
+            n_bootstrap=n_bootstrap if n_bootstrap is not None else 2000,
             source=str(candidates),
             by=by,
         )
@@ -91,7 +97,17 @@ def score(
 
         name = "inspect-log" if inspect_log is not None else "lmeval-samples"
         reader = load_plugin("judgespec.sources", name, purpose=f"Scoring --from-{name}")
-        card = reader(sources[0], contract=loaded, seed=seed, n_bootstrap=n_bootstrap, **given)
+        if inspect_log is not None:  # seed and replicates default to the audit's own
+            card = reader(
+                inspect_log, contract=loaded, seed=seed, n_bootstrap=n_bootstrap,
+                oracle=oracle, judge=judge_field,
+            )
+        else:
+            card = reader(
+                sources[0], contract=loaded, seed=seed if seed is not None else 0,
+                n_bootstrap=n_bootstrap if n_bootstrap is not None else 2000,
+                **given,
+            )
     write_scorecard(card, out)
     if not quiet:
         render_terminal(card)

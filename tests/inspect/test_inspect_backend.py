@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
 import anyio
 import anyio.to_thread
 import pytest
+from inspect_helpers import card_json
 
 from judgespec import BackendError, load_contract
 from judgespec.contract import JudgeModel
 from judgespec.judge import ChatMessage, GenerateRequest, TokenScoreRequest, make_backend
 from judgespec.pipeline import score_tables
-from judgespec_inspect import InspectBackend, bon_audit, scorecard_path_for
+from judgespec_inspect import InspectBackend, bon_audit
 from judgespec_inspect._backend import TOP_LOGPROBS, candidate_logprobs
 from judgespec_inspect._records import records_of, rows_from_records
 
@@ -126,7 +126,7 @@ def test_pairwise_comparisons_travel_through_the_log(tmp_path, run_eval, arithme
     assert card.metrics["position_consistency"].estimate == 1.0  # the scripted judge is consistent
     for name, metric in card.metrics.items():
         assert (math.isnan(metric.estimate) and math.isnan(metrics[name])) or metrics[name] == metric.estimate
-    written = json.loads(scorecard_path_for(log.location).read_text(encoding="utf-8"))
+    written = card_json(log)
     assert written["counts"]["comparisons"] == 18
 
 

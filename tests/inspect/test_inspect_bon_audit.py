@@ -18,10 +18,11 @@ import numpy as np
 import pytest
 from inspect_ai.log import read_eval_log
 from inspect_hand import EXPECTED, HAND
+from inspect_helpers import card_json, only_logs_in
 
 from judgespec import ContractError
 from judgespec.pipeline import score_tables
-from judgespec_inspect import bon_audit, scorecard_path_for
+from judgespec_inspect import SCORECARD_KEY, AuditArgumentError, bon_audit
 from judgespec_inspect._records import records_of, rows_from_records
 from judgespec_inspect._testing import scripted_calls
 
@@ -70,7 +71,8 @@ def test_candidates_and_verdicts_match_the_hand_table(run_eval, arithmetic, digi
         assert [c["judge_score"] for c in got] == [s for _, _, s in expected]
         assert [c["parse_failure"] for c in got] == [s is None for _, _, s in expected]
         assert records[pid]["generation"] == {
-            "requested": 4, "from_choices": 4, "from_topup": 0, "truncated": 0, "short": 0
+            "requested": 4, "from_choices": 4, "from_topup": 0, "truncated": 0, "short": 0,
+            "temperature": 1.0, "cache": False,
         }
     # 6 policy calls (num_choices=4 each); 18 judge calls: the engine sends the two
     # identical requests of each prompt (draws 0 and 2 give the same answer) once
@@ -113,12 +115,15 @@ def test_log_metrics_equal_score_tables_on_rows_rebuilt_from_the_log(
             assert metrics[name] == metric.estimate, name
 
 
-def test_scorecard_json_is_written_next_to_the_log(run_eval, arithmetic, digit_contract):
+def test_the_scorecard_is_stored_inside_the_log(run_eval, log_dir, arithmetic, digit_contract):
     log = run_eval(_audit(arithmetic, digit_contract))
-    path = scorecard_path_for(log.location)
-    assert path.parent == Path(log.location).parent
-    assert path.name.endswith(".scorecard.json")
-    data = json.loads(path.read_text(encoding="utf-8"))
+    # nothing beside the log: Inspect would read a JSON file there as a log
+    assert only_logs_in(log_dir) == [Path(log.location).name]
+    header = read_eval_log(log.location, header_only=True)
+    assert header.results is not None and SCORECARD_KEY in (header.results.metadata or {})
+    # the in-memory log eval() returned carries it too
+    assert log.results.metadata[SCORECARD_KEY] == header.results.metadata[SCORECARD_KEY]
+    data = card_json(log)
     assert data["run"]["framework"] == "inspect"
     assert data["run"]["policy_model"] == "judgespec-scripted/arithmetic"
     assert data["run"]["n"] == 4
@@ -144,7 +149,8 @@ def test_top_up_fills_a_provider_that_returns_one_choice(run_eval, arithmetic, d
             f"The answer is {a}." for a, _, _ in expected
         ]
         assert got["generation"] == {
-            "requested": 4, "from_choices": 1, "from_topup": 3, "truncated": 0, "short": 0
+            "requested": 4, "from_choices": 1, "from_topup": 3, "truncated": 0, "short": 0,
+            "temperature": 1.0, "cache": False,
         }
     # 1 + 3 policy calls per prompt; identical candidates, identical metrics
     assert scripted_calls("arithmetic") == 24
@@ -161,7 +167,7 @@ def test_a_policy_that_stays_short_is_recorded_and_reported(run_eval, arithmetic
     metrics = _metrics(log)
     assert metrics["short_prompts"] == 6
     assert metrics["candidates"] == 18
-    card = json.loads(scorecard_path_for(log.location).read_text(encoding="utf-8"))
+    card = card_json(log)
     assert card["counts"]["candidates"] == 18
     assert card["run"]["n"] == 4
     assert "WARNING: 6 of 6 prompts have fewer than n=4 candidates (6 missing)" in (
@@ -198,9 +204,9 @@ def test_invalid_contract_fails_before_any_model_call(tmp_path, arithmetic, run_
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"n": 1}, ValueError, "n must be at least 2"),
+        ({"n": 1}, ValueError, r"bon_audit: n must be an integer of at least 2, got 1 \(e\.g\. -T n=4\)"),
         ({"oracle": "vibes"}, ValueError, "unknown oracle 'vibes'"),
-        ({"dataset": "missing.jsonl"}, FileNotFoundError, "data set 'missing.jsonl' not found"),
+        ({"dataset": "missing.jsonl"}, AuditArgumentError, "data set 'missing.jsonl' not found"),
     ],
 )
 def test_bad_task_arguments_fail_at_construction(
@@ -225,7 +231,7 @@ def test_task_runs_by_registry_name(log_dir, arithmetic, digit_contract):
     )
     assert logs[0].status == "success"
     assert logs[0].eval.task_registry_name == "judgespec_inspect/bon_audit"
-    assert scorecard_path_for(logs[0].location).is_file()
+    assert card_json(logs[0])["run"]["n"] == 2
 
 
 def test_field_oracle_reads_utilities_from_the_data(tmp_path, run_eval, digit_contract):

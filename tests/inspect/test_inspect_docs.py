@@ -55,8 +55,13 @@ def test_checked_blocks_run(tmp_path):
     for slow, kind, code in _blocks():
         if not slow:
             _run(kind, code, cwd)
-    assert list((cwd / "logs" / "inspect-demo").glob("*.scorecard.json"))
-    assert list((cwd / "logs" / "inspect-run").glob("*.scorecard.json"))
+    # log directories hold only what Inspect writes; scorecards live elsewhere
+    for log_dir in (cwd / "logs").iterdir():
+        assert {p.suffix for p in log_dir.iterdir()} <= {".eval"}, log_dir
+    assert (cwd / "inspect-demo.scorecard.json").is_file()
+    assert (cwd / "epochs.scorecard.json").is_file()
+    assert (cwd / "out" / "inspect-run" / "scorecard.json").is_file()
+    assert list((cwd / "out" / "inspect-run" / "logs").glob("*.eval"))
 
 
 @pytest.mark.slow
@@ -67,4 +72,7 @@ def test_slow_blocks_run(tmp_path):
     assert slow_blocks
     for kind, code in slow_blocks:
         _run(kind, code, cwd)
-    assert list((cwd / "logs" / "inspect-smollm2").glob("*.scorecard.json"))
+    from judgespec_inspect import stored_scorecard
+
+    [log] = (cwd / "logs" / "inspect-smollm2").glob("*.eval")
+    assert stored_scorecard(log).counts.prompts == 2

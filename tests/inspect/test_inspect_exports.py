@@ -9,9 +9,13 @@ from pathlib import Path
 
 import judgespec_inspect
 
-PUBLIC = [
+PUBLIC = sorted([
+    "SCORECARD_KEY",
+    "AuditArgumentError",
+    "AuditContractError",
     "AuditRows",
     "InspectBackend",
+    "JudgeUnavailableError",
     "ScorecardHook",
     "ScriptedModelAPI",
     "audit_rows_from_log",
@@ -21,14 +25,15 @@ PUBLIC = [
     "judge_selection",
     "load_audit_dataset",
     "make_backend",
+    "prepare_judge",
     "repeat_candidates",
     "run_inspect_audit",
     "score_from_inspect_log",
     "score_log",
-    "scorecard_path_for",
     "selection_metrics",
-    "write_log_scorecard",
-]
+    "store_scorecard",
+    "stored_scorecard",
+])
 
 
 def test_public_names_are_exactly_all():
@@ -44,6 +49,7 @@ def test_registered_under_the_package_namespace():
         ("task", "bon_audit"),
         ("solver", "bon_candidates"),
         ("solver", "repeat_candidates"),
+        ("solver", "prepare_judge"),
         ("scorer", "judge_selection"),
         ("metric", "selection_metrics"),
         ("hooks", "scorecard"),

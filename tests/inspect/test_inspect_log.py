@@ -13,9 +13,10 @@ from inspect_ai.dataset import json_dataset
 from inspect_ai.scorer import Score, Target, match, mean, scorer
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_hand import EXPECTED
+from inspect_helpers import card_json
 
 from judgespec import AuditDataError, JudgespecError
-from judgespec_inspect import bon_audit, score_from_inspect_log, scorecard_path_for
+from judgespec_inspect import bon_audit, score_from_inspect_log
 from judgespec_inspect._testing import digit_judge_score
 
 
@@ -54,7 +55,7 @@ def _check(card: Any) -> None:
 def test_an_audit_log_scores_to_its_own_scorecard(run_eval, arithmetic, digit_contract):
     log = run_eval(bon_audit(contract=str(digit_contract), dataset=str(arithmetic), n=4, n_bootstrap=200))
     card = score_from_inspect_log(log.location)
-    written = json.loads(scorecard_path_for(log.location).read_text(encoding="utf-8"))
+    written = card_json(log)
     again = json.loads(card.to_json())
     again["run"].pop("created_at")
     written["run"].pop("created_at")

