@@ -65,18 +65,37 @@ BUDGET_S = 8 * 60
 # Inspect AI and lm-eval with what they import), by their installed names here.
 ROOTS = ("judgespec", "pydantic", "jsonschema", "inspect-ai", "lm-eval", "platformdirs")
 IMAGE_HAS = frozenset(
-    """accelerate aiofiles aiohappyeyeballs aiohttp aiosignal annotated-doc anyio attrs
-    certifi charset-normalizer click cloudpickle colorama filelock frozenlist fsspec h11
-    hf-xet httpcore httpx huggingface-hub idna iniconfig jinja2 joblib lxml markdown
-    markdown-it-py markupsafe mdurl mpmath multidict networkx numpy packaging pandas
-    peft pillow pip pluggy portalocker propcache protobuf psutil pyarrow pybind11
-    pygments pytest python-dateutil pyyaml regex requests rich sacrebleu safetensors
-    scikit-learn scipy sentencepiece setuptools six sympy tabulate threadpoolctl
-    tiktoken tokenizers torch tqdm transformers triton typing-extensions urllib3
-    xxhash yarl zipp typer shellingham hypothesis sortedcontainers tensorboard
+    """
+    absl-py accelerate aiofiles aiohappyeyeballs aiohttp aiosignal annotated-doc anyio
+    attrs botorch build certifi charset-normalizer chex click cloudpickle cmake colorama
+    contourpy coverage cuda-bindings cuda-core cuda-pathfinder cuda-toolkit cupy-cuda13x
+    cycler cython diffrax e3nn einops equinox etils execnet filelock flatbuffers flax
+    fonttools formulaic frozenlist fsspec gpytorch grpcio h11 h5py hf-xet httpcore httpx
+    huggingface-hub humanize hypothesis idna imageio iniconfig interface-meta jax
+    jax-cuda13-pjrt jax-cuda13-plugin jaxlib jaxtyping jinja2 joblib kiwisolver lazy-loader
+    lightning lightning-utilities linear-operator lineax llvmlite lxml markdown
+    markdown-it-py markupsafe matplotlib mdurl meson ml-dtypes mpi4py mpmath msgpack
+    multidict multipledispatch mypy-extensions nanobind narwhals networkx ninja numba
+    numba-cuda numpy numpyro nvidia-cublas nvidia-cuda-cupti nvidia-cuda-nvrtc
+    nvidia-cuda-runtime nvidia-cudnn-cu13 nvidia-cufft nvidia-cufile nvidia-curand
+    nvidia-cusolver nvidia-cusparse nvidia-cusparselt-cu13 nvidia-ml-py nvidia-nccl-cu13
+    nvidia-nvjitlink nvidia-nvshmem-cu13 nvidia-nvtx onnx onnx-ir onnxruntime onnxscript
+    opencv-python-headless optax opt-einsum opt-einsum-fx optimistix orbax-checkpoint
+    packaging pandas pathspec patsy peft pillow pip pluggy portalocker prometheus-client
+    propcache protobuf psutil pyarrow pybind11 py-cpuinfo pygments pyparsing
+    pyproject-hooks pyre-extensions pytest pytest-benchmark pytest-cov pytest-mock
+    pytest-timeout pytest-xdist python-dateutil pytorch-lightning pyyaml regex requests
+    rich sacrebleu safetensors scikit-build-core scikit-image scikit-learn scipy seaborn
+    sentencepiece sentence-transformers setuptools shellingham simplejson six
+    sortedcontainers statsmodels sympy tabulate tensorboard tensorboard-data-server
+    tensorstore threadpoolctl tifffile tiktoken timm tokenizers toolz torch torchaudio
+    torchdiffeq torch-geometric torchmetrics torchvision tqdm transformers treescope triton
+    typer typing-extensions typing-inspect urllib3 uvloop wadler-lindig werkzeug wheel
+    wrapt xarray xxhash yarl zipp
     """.split()
 )
-"""Packages the GPU machine's Python already has (its torch and transformers are used)."""
+"""Packages the GPU machine's Python already has (as listed for its image, 2026-11); its
+torch and transformers are the ones the check runs."""
 NEVER_IMPORTED = frozenset(
     {"boto3", "botocore", "s3transfer", "aiobotocore", "s3fs", "jmespath", "debugpy"}
 )
@@ -257,7 +276,7 @@ def run(args: argparse.Namespace) -> int:
     runner = Runner(out, env, budget=not dry)
     py = sys.executable
     me = str(Path(__file__).resolve())
-    runner.step("environment", [py, me, "environment", "--result", str(out / "environment.json")], timeout=60)
+    runner.step("environment", [py, me, "environment", "--result", str(out / "environment.json")], timeout=180)
     tests = [py, "-m", "pytest", "-m", "gpu", "-q", "-rs", "-p", "no:cacheprovider",
              f"--junitxml={out / 'gpu-tests.xml'}", "tests/gpu", "tests/judge/test_judge_transformers.py"]
     if dry:  # the CPU stands in for the GPU; bfloat16 is slow on CPUs: one model, one dtype
@@ -443,8 +462,9 @@ def adapter(args: argparse.Namespace) -> int:
 
         dataset = REPO / "tests" / "inspect" / "data" / "arithmetic.jsonl"
         task = bon_audit(contract=str(contract), dataset=str(dataset), n=2, max_tokens=8, n_bootstrap=50)
+        policy_args = {"device": args.device, "dtype": "bfloat16" if cuda else "float32"}
         (log,) = inspect_eval(
-            task, model=f"hf/{model}", model_args={"device": args.device}, limit=3,
+            task, model=f"hf/{model}", model_args=policy_args, limit=3,
             max_connections=4, log_dir=str(work / "inspect-logs"), display="none",
         )
         if log.status != "success":
@@ -461,6 +481,9 @@ def adapter(args: argparse.Namespace) -> int:
             evaluate_options={"batch_size": 8},
         )
     card = json.loads(Path(card_path).read_text(encoding="utf-8"))
+    imported = sorted(m for m in NEVER_IMPORTED if m in sys.modules)
+    if imported:  # they are not carried to the GPU machine: the run there would fail
+        raise SystemExit(f"{args.framework} imported {imported}, which `prepare` leaves out")
     card["gpu_check"] = {
         "framework": args.framework,
         "device": args.device,
