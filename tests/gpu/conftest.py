@@ -2,8 +2,8 @@
 
 Every test here is marked ``gpu`` and skips, saying why, without a CUDA device. The
 accelerator is ``cuda`` unless ``JUDGESPEC_GPU_TEST_DEVICE`` names another device:
-``benchmarks/gpu_check.py`` sets it to ``cpu`` for its dry run, which then compares
-bfloat16 on the CPU with float32 on the CPU (the same code path, other kernels).
+``benchmarks/gpu_check.py`` sets it to ``cpu`` for its dry run (the same code path on
+the CPU's kernels; with ``-k bfloat16`` it compares bfloat16 with float32 on the CPU).
 
 Two judge models, each loaded through the ``transformers`` backend's factory
 (``model_args: {device, dtype}``) as float32 on the CPU (the reference) and on the
