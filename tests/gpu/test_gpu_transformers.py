@@ -15,6 +15,13 @@ logprob protocol, expected scores (1-5 scale) and candidate-token log-probabilit
   the largest log-probability differences 0.13 and 0.079 nats, so 1e-2 does not hold
   in bfloat16.
 
+Parse outcomes of the generation protocols (pointwise, pairwise) must be identical in
+float32. In bfloat16 greedy decoding can take another first token when two logits are
+within rounding of each other, and then the whole text differs: measured on a CPU,
+SmolLM2 in bfloat16 answered one of the ten pointwise prompts here with another
+sentence than in float32 (no score in it), so 9/10 parse outcomes agreed. bfloat16
+must therefore agree on at least ``BF16_AGREEMENT`` = 80% of the judgments.
+
 Every test records the largest differences it saw as JUnit properties
 (``record_property``), which ``benchmarks/gpu_check.py`` keeps in ``gpu-tests.xml``.
 """
@@ -43,6 +50,8 @@ SPECS = {
 }
 TOLERANCE = {"float32": (1e-2, 1e-2), "bfloat16": (0.05, 0.25)}
 """dtype -> (expected-score tolerance, log-probability tolerance in nats)."""
+BF16_AGREEMENT = 0.8
+"""Least share of identical parse outcomes of generated verdicts in bfloat16."""
 
 QUESTIONS = {
     "france": ("What is the capital of France?", ["Paris.", "Berlin is the capital.", "Lyon"]),
@@ -61,6 +70,16 @@ ROWS = [
 
 def _outcomes(rows: list[dict[str, Any]]) -> list[bool]:
     return [bool(r["parse_failure"]) for r in rows]
+
+
+def _assert_outcomes_agree(dtype: str, ref: list[bool], acc: list[bool], record: Any) -> None:
+    """Identical in float32; at least ``BF16_AGREEMENT`` of them in bfloat16."""
+    same = sum(a == r for r, a in zip(ref, acc, strict=True))
+    record("identical_parse_outcomes", f"{same}/{len(ref)}")
+    if dtype == "float32":
+        assert acc == ref
+    else:
+        assert same >= BF16_AGREEMENT * len(ref), f"{same}/{len(ref)} parse outcomes agree"
 
 
 def _largest_logprob_difference(a: list[dict[str, float]], b: list[dict[str, float]]) -> float:
@@ -95,8 +114,11 @@ def test_pointwise_generation_matches_cpu(judge_pair: Any, record_property: Any)
     record_property("identical_outputs", f"{same_text}/{len(ROWS)}")
     record_property("parse_failures", sum(_outcomes(acc.candidates)))
     assert len(acc.raw) == len(ref.raw) == len(ROWS)
-    assert _outcomes(acc.candidates) == _outcomes(ref.candidates)
-    assert acc.stats.parse_failures == ref.stats.parse_failures
+    _assert_outcomes_agree(
+        judge_pair.dtype, _outcomes(ref.candidates), _outcomes(acc.candidates), record_property
+    )
+    if judge_pair.dtype == "float32":
+        assert acc.stats.parse_failures == ref.stats.parse_failures
     for row in acc.candidates:
         assert (row["judge_score"] is None) == row["parse_failure"]
 
@@ -109,10 +131,14 @@ def test_pairwise_matches_cpu(judge_pair: Any, record_property: Any) -> None:
     record_property("identical_winners", f"{same}/{len(acc.comparisons)}")
     pairs = sum(len(a) * (len(a) - 1) for _, a in QUESTIONS.values())  # both orders
     assert len(acc.comparisons) == len(ref.comparisons) == pairs
-    assert [c["winner"] is None for c in acc.comparisons] == [
-        c["winner"] is None for c in ref.comparisons
-    ]
-    assert acc.stats.parse_failures == ref.stats.parse_failures
+    _assert_outcomes_agree(
+        judge_pair.dtype,
+        [c["winner"] is None for c in ref.comparisons],
+        [c["winner"] is None for c in acc.comparisons],
+        record_property,
+    )
+    if judge_pair.dtype == "float32":
+        assert acc.stats.parse_failures == ref.stats.parse_failures
 
 
 def _chat(text: str) -> tuple[ChatMessage, ...]:
