@@ -13,6 +13,13 @@ Prints three things:
    and without prefix reuse, and pointwise generation.
 2. Judge calls per prompt for n = 8 candidates, by protocol (a counting double).
 3. A cached rerun of 1,000 judgments: model calls (must be 0) and overhead seconds.
+4. A batch-size sweep (``--batch-sizes``) of the logprob protocol, judge with and
+   without prefix reuse against the raw batched forward at each batch size: the
+   throughput-maximising batch size, the ratios there, and peak GPU memory
+   (``torch.cuda.max_memory_allocated``) on CUDA. ``--json FILE`` writes the sweep,
+   the model, dtype and versions (and the GPU's name) as JSON; ``--dtype`` overrides
+   the model's dtype (default bfloat16 on CUDA, float32 on the CPU); ``--config tiny``
+   is a two-layer model for dry runs.
 """
 
 from __future__ import annotations
