@@ -10,7 +10,7 @@ Steps, each timed (elapsed printed per step) with its output in ``run.log``:
 2. ``gpu-tests``: ``pytest -m gpu`` (tests/gpu and the backend's own gpu test): the
    ``transformers`` backend in bfloat16 on CUDA against float32 on the CPU for every
    protocol and for shared-prefix reuse; results in ``gpu-tests.xml`` (JUnit).
-3. ``bench-1b``, ``bench-8b``: ``benchmarks/bench_judge.py --device cuda --config 1b|8b``
+3. ``bench-1b``, ``bench-8b`` (this one last): ``benchmarks/bench_judge.py --device cuda --config 1b|8b``
    (randomly initialised Llama configurations in bfloat16, built from a config, no
    download): judge throughput against a raw batched forward over a batch-size sweep,
    the throughput-maximising batch size and peak GPU memory (``bench-*.json``).
@@ -285,7 +285,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         runner.step("gpu-tests", tests, timeout=150)
     bench = [py, "benchmarks/bench_judge.py", "--device", device]
-    for config in ("1b", "8b"):
+
+    def benchmark(config: str) -> None:
         result = str(out / f"bench-{config}.json")
         if dry:
             runner.step(f"bench-{config}", [*bench, "--config", "tiny", "--prompts", "2", "--candidates", "3",
@@ -293,10 +294,13 @@ def run(args: argparse.Namespace) -> int:
         else:
             runner.step(f"bench-{config}", [*bench, "--config", config, "--batch-sizes", "16,32,64,128",
                         "--repeats", "2", "--threads", "8", "--json", result], timeout=200)
+
+    benchmark("1b")
     work = Path(tempfile.mkdtemp(prefix="judgespec-gpu-check-"))
     for framework in ("inspect", "lmeval"):
         runner.step(framework, [py, me, "adapter", framework, "--device", device, "--work", str(work),
                     "--result", str(out / f"{framework}-scorecard.json")], timeout=150 if cuda else 900)
+    benchmark("8b")  # last: the longest step, cut first if the budget runs out
     summary = {
         "dry_run": dry,
         "device": device,
