@@ -10,6 +10,7 @@ formula, tie handling and reference are in the docstrings of
 from .._jsonl import iter_jsonl
 from ._audit import run_audit
 from ._convert import arena_to_candidates, judgebench_reward_to_candidates, judgebench_to_tables
+from ._derived import derive_selection_scores
 from ._metrics import HEADLINE_METRICS, METRIC_NAMES
 from ._result import AuditCounts, AuditDiagnostics, AuditResult, BonPoint, MetricEstimate
 from ._selection import TIE_POLICIES
@@ -27,6 +28,7 @@ __all__ = [
     "ComparisonsTable",
     "MetricEstimate",
     "arena_to_candidates",
+    "derive_selection_scores",
     "iter_jsonl",
     "judgebench_reward_to_candidates",
     "judgebench_to_tables",

@@ -6,11 +6,14 @@ import math
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
+from ..judge._aggregate import RANKINGS, Ranking
 from ._agreement import agreement_stats
 from ._bootstrap import DEFAULT_INTERVAL_METHOD, INTERVAL_METHODS, bootstrap_statistics
+from ._derived import derive_from_presentations
 from ._groups import Float, group_mean_rows
 from ._joint import clip_interval, fallback_caveat, metric_statistic
 from ._judgeside import Judged, escalations, judge_side_stats, judged_rows, tie_group_sizes
@@ -18,7 +21,14 @@ from ._metrics import METRICS, Context, MetricSpec, Sums
 from ._pairwise import Presentations, pairwise_stats, resolve
 from ._reliability import parse_stats, repeat_stats
 from ._result import AuditCounts, AuditDiagnostics, AuditResult, BonPoint, MetricEstimate
-from ._selection import TIE_POLICIES, Eligible, Selection, eligible_rows, selection_stats
+from ._selection import (
+    TIE_POLICIES,
+    TIE_POLICY_NAMES,
+    Eligible,
+    Selection,
+    eligible_rows,
+    selection_stats,
+)
 from ._table import WINNER_NULL, CandidatesTable, ComparisonsTable
 
 SCATTER_POINTS = 1000
@@ -32,6 +42,11 @@ class _Args:
     presentations: Presentations | None
     """The comparisons resolved to candidate rows."""
     tie_policy: str
+    """The tie-policy name as given."""
+    tie_rule: str
+    """The audit rule it means (``expected``, ``first``, ``random`` or ``abstain``)."""
+    derived: int
+    """Candidates whose judge score was derived from comparisons."""
     n_bootstrap: int
     seed: int
     confidence: float
@@ -43,6 +58,7 @@ def _audit_iv(
     candidates: object,
     comparisons: object,
     tie_policy: object,
+    ranking: object,
     n_bootstrap: object,
     seed: object,
     confidence: object,
@@ -59,8 +75,10 @@ def _audit_iv(
         raise TypeError(
             f"comparisons must be a ComparisonsTable or None, got {type(comparisons).__name__}"
         )
-    if tie_policy not in TIE_POLICIES:
+    if not isinstance(tie_policy, str) or tie_policy not in TIE_POLICIES:
         raise ValueError(f"tie_policy must be one of {', '.join(TIE_POLICIES)}; got {tie_policy!r}")
+    if not isinstance(ranking, str) or ranking not in RANKINGS:
+        raise ValueError(f"ranking must be one of {', '.join(RANKINGS)}; got {ranking!r}")
     if interval not in INTERVAL_METHODS:
         raise ValueError(
             f"interval must be one of {', '.join(INTERVAL_METHODS)}; got {interval!r}"
@@ -87,12 +105,20 @@ def _audit_iv(
         )
     assert isinstance(n_bootstrap, numbers.Integral) and isinstance(seed, numbers.Integral)
     assert isinstance(confidence, numbers.Real) and isinstance(escalation_margin, numbers.Real)
+    # every comparison must name a known candidate (AuditDataError otherwise)
+    presentations = None if comparisons is None else resolve(candidates, comparisons)
+    table = candidates
+    if comparisons is not None and presentations is not None:
+        table = derive_from_presentations(
+            candidates, comparisons, presentations, cast(Ranking, ranking)
+        )
     return _Args(
-        candidates=candidates,
+        candidates=table,
         comparisons=comparisons,
-        # every comparison must name a known candidate (AuditDataError otherwise)
-        presentations=None if comparisons is None else resolve(candidates, comparisons),
-        tie_policy=str(tie_policy),
+        presentations=presentations,
+        tie_policy=tie_policy,
+        tie_rule=TIE_POLICY_NAMES[tie_policy],
+        derived=int(np.count_nonzero(np.isnan(candidates.judge) & ~np.isnan(table.judge))),
         n_bootstrap=int(n_bootstrap),
         seed=int(seed),
         confidence=float(confidence),
@@ -106,6 +132,7 @@ def run_audit(
     comparisons: ComparisonsTable | None = None,
     *,
     tie_policy: str = "expected",
+    ranking: str = "win_share",
     n_bootstrap: int = 2000,
     seed: int = 0,
     confidence: float = 0.95,
@@ -120,14 +147,24 @@ def run_audit(
         The candidates table (oracle utility and judge score per candidate).
     comparisons
         Optional pairwise verdicts on the same candidates (position consistency,
-        preference fairness, pairwise accuracy, transitivity).
+        preference fairness, pairwise accuracy, transitivity). A prompt whose
+        candidates carry no judge score gets selection scores derived from its
+        comparisons (see ``ranking``), so a pairwise judge has recovery, top-1
+        accuracy, regret and a best-of-k curve.
     tie_policy
         How the judge's pick is made when its top score is tied: ``expected`` (expected
-        value under uniform random tie-breaking, no RNG), ``first`` (first tied
-        candidate in table order), ``random`` (seeded draw) or ``abstain`` (no pick:
-        the prompt leaves the selection metrics and counts as an abstention; the
-        best-of-k curve then covers the other prompts, resolving ties inside a subset by
-        the expected value).
+        value under uniform random tie-breaking, no RNG), ``first`` or
+        ``first_position`` (first tied candidate in table order), ``random`` or
+        ``seeded_random`` (seeded draw) or ``abstain`` (no pick: the prompt leaves the
+        selection metrics and counts as an abstention; the best-of-k curve then covers
+        the other prompts, resolving ties inside a subset by the expected value). The
+        engine-level ``logprob`` and ``pairwise_escalation`` are accepted and score any
+        tie left as ``expected``.
+    ranking
+        How comparisons become selection scores where candidates have none
+        (:func:`derive_selection_scores`): ``win_share`` (default, the pairwise
+        protocol), ``copeland`` or ``bradley_terry`` (round-robin tournament) or
+        ``knockout``.
     n_bootstrap
         Cluster-bootstrap replicates (prompts resampled with replacement); 0 skips the
         intervals (NaN).
@@ -160,6 +197,7 @@ def run_audit(
         candidates,
         comparisons,
         tie_policy,
+        ranking,
         n_bootstrap,
         seed,
         confidence,
@@ -190,7 +228,7 @@ def prompt_statistics(args: _Args) -> PromptStatistics:
     tie_seed, _ = np.random.SeedSequence(args.seed).spawn(2)
     el = eligible_rows(table)
     judged = judged_rows(table)
-    selection = selection_stats(el, tie_policy=args.tie_policy, rng=np.random.default_rng(tie_seed))
+    selection = selection_stats(el, tie_policy=args.tie_rule, rng=np.random.default_rng(tie_seed))
     columns: dict[str, Float] = {}
     for part in (
         selection.columns,
@@ -241,6 +279,7 @@ def _compute(args: _Args) -> AuditResult:
             if args.comparisons is None
             else int(np.count_nonzero(args.comparisons.winner == WINNER_NULL))
         ),
+        derived_scores=args.derived,
     )
     return AuditResult(
         metrics=_estimates(stats, point, ctx, args, np.random.default_rng(boot_seed)),

@@ -51,7 +51,9 @@ class JudgedSet:
     comparisons: ComparisonsTable | None = None
     """Pairwise verdicts on the same candidates, when the judge compared."""
     tie_policy: str = "expected"
-    """Audit-level tie policy (see :func:`run_audit`)."""
+    """Tie policy (see :func:`run_audit`)."""
+    ranking: str = "win_share"
+    """How selection scores are derived from comparisons when candidates carry none."""
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,7 @@ def _restrict(js: JudgedSet, order: list[tuple[str, str]], keep: set[tuple[str, 
             if comp_rows
             else None
         )
-    return JudgedSet(js.label, new_table, comparisons, js.tie_policy)
+    return JudgedSet(js.label, new_table, comparisons, js.tie_policy, js.ranking)
 
 
 def _align(sets: Sequence[JudgedSet], intersect: bool) -> tuple[list[JudgedSet], dict[str, tuple[int, int]]]:
@@ -316,7 +318,10 @@ def run_contrast(
         raise ValueError(f"interval must be one of {', '.join(INTERVAL_METHODS)}; got {interval!r}")
     aligned, dropped = _align(judged, intersect)
     args = [
-        _audit_iv(js.candidates, js.comparisons, js.tie_policy, n_bootstrap, seed, confidence, 0.0, interval)
+        _audit_iv(
+            js.candidates, js.comparisons, js.tie_policy, js.ranking, n_bootstrap, seed,
+            confidence, 0.0, interval,
+        )
         for js in aligned
     ]
     blocks = [prompt_statistics(a) for a in args]

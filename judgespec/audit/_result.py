@@ -72,6 +72,8 @@ class AuditCounts:
     """Rows in the comparisons table, when one was given."""
     comparison_parse_failures: int = 0
     """Comparisons whose winner is null (unparsable judge output)."""
+    derived_scores: int = 0
+    """Candidates whose selection score was derived from comparisons (no judge score given)."""
 
 
 @dataclass(frozen=True)

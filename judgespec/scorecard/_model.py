@@ -161,6 +161,8 @@ class Counts(_Model):
     """Rows in the comparisons table (0 without pairwise data)."""
     comparison_parse_failures: int = Field(ge=0)
     """Comparisons whose winner could not be parsed."""
+    derived_scores: int = Field(default=0, ge=0)
+    """Candidates whose selection score was derived from the comparisons (a judge that compared and did not score)."""
 
 
 class Metric(_Model):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import typing
+
 import judgespec.audit as audit
+from judgespec.contract import TiePolicy
 
 EXPECTED = {
     "HEADLINE_METRICS",
@@ -16,6 +19,7 @@ EXPECTED = {
     "ComparisonsTable",
     "MetricEstimate",
     "arena_to_candidates",
+    "derive_selection_scores",
     "iter_jsonl",
     "judgebench_reward_to_candidates",
     "judgebench_to_tables",
@@ -39,4 +43,9 @@ def test_public_callables_have_docstrings() -> None:
 
 
 def test_tie_policies() -> None:
-    assert audit.TIE_POLICIES == ("expected", "first", "random", "abstain")
+    assert audit.TIE_POLICIES[:4] == ("expected", "first", "random", "abstain")
+
+
+def test_every_contract_tie_policy_name_is_accepted() -> None:
+    kinds = typing.get_args(TiePolicy.model_fields["kind"].annotation)
+    assert set(kinds) <= set(audit.TIE_POLICIES)
