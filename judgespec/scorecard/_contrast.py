@@ -17,7 +17,8 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError
 
 from judgespec._version import __version__
-from judgespec.audit._contrast import ContrastResult
+from judgespec.audit._bootstrap import DEFAULT_INTERVAL_METHOD
+from judgespec.audit._contrast import ContrastResult, JudgedSet, run_contrast
 from judgespec.contract._gate import Gate
 from judgespec.scorecard._build import format_created_at
 from judgespec.scorecard._gate import evaluate_gates
@@ -43,8 +44,10 @@ __all__ = [
     "build_contrast",
     "contrast_json_schema",
     "contrast_json_schema_text",
+    "contrast_judged_sets",
     "gate_contrast",
     "load_contrast",
+    "read_judged_set",
     "write_contrast",
     "write_shipped_contrast_schema",
 ]
@@ -341,3 +344,91 @@ def contrast_json_schema_text() -> str:
 def write_shipped_contrast_schema() -> None:
     """Regenerate the shipped contrast schema (after model changes)."""
     CONTRAST_SCHEMA_PATH.write_text(contrast_json_schema_text(), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def read_judged_set(path: str | Path, *, label: str | None = None) -> tuple[JudgedSet, ContrastJudge]:
+    """One judge's verdicts from disk, for :func:`contrast_judged_sets`.
+
+    ``path`` is an audit output folder or a folder written by ``judgespec import``
+    (``candidates.jsonl``, optional non-empty ``comparisons.jsonl``, optional
+    ``scorecard.json`` whose contract gives the name, fingerprint and tie policy), a
+    candidates table (``.jsonl``, ``.jsonl.gz``, ``.parquet``), or
+    ``CANDIDATES,COMPARISONS``. The label defaults to the folder name or file stem.
+    """
+    from judgespec.audit import read_candidates, read_comparisons
+    from judgespec.scorecard._io import load_scorecard
+
+    text = str(path)
+    comparisons_path: Path | None = None
+    card = None
+    if "," in text and not Path(text).exists():
+        first, _, second = text.partition(",")
+        candidates_path, comparisons_path = Path(first), Path(second)
+        name = candidates_path.name.split(".")[0]
+    else:
+        p = Path(text)
+        if p.is_dir():
+            candidates_path = p / "candidates.jsonl"
+            if not candidates_path.exists():
+                raise ScorecardError(
+                    f"{p}: no candidates.jsonl: give an audit output folder, a folder from "
+                    "'judgespec import', or a candidates table"
+                )
+            comp = p / "comparisons.jsonl"
+            if comp.exists() and comp.stat().st_size > 0:
+                comparisons_path = comp
+            if (p / "scorecard.json").exists():
+                card = load_scorecard(p / "scorecard.json")
+            name = p.resolve().name
+        else:
+            candidates_path = p
+            name = p.name.split(".")[0]
+    for f in (candidates_path, comparisons_path):
+        if f is not None and not f.exists():
+            raise ScorecardError(f"{f}: no such file")
+    table = read_candidates(candidates_path)
+    comparisons = read_comparisons(comparisons_path, table) if comparisons_path else None
+    tie_policy = card.contract.tie_policy if card is not None else "expected"
+    judged = JudgedSet(label or name, table, comparisons, tie_policy)
+    info = ContrastJudge(
+        label=label or name,
+        source=text,
+        contract=None if card is None else card.contract.name,
+        fingerprint=None if card is None else card.contract.fingerprint,
+        tie_policy=tie_policy,
+    )
+    return judged, info
+
+
+def contrast_judged_sets(
+    sets: Sequence[tuple[JudgedSet, ContrastJudge]],
+    *,
+    metrics: Sequence[str] | None = None,
+    n_bootstrap: int = 2000,
+    seed: int = 0,
+    confidence: float = 0.95,
+    interval: str = DEFAULT_INTERVAL_METHOD,
+    intersect: bool = False,
+    gates: Sequence[Gate] = (),
+    created_at: str | datetime | None = None,
+) -> Contrast:
+    """Run :func:`judgespec.audit.run_contrast` on judged sets and build the contrast file."""
+    result = run_contrast(
+        [judged for judged, _ in sets],
+        metrics=metrics,
+        n_bootstrap=n_bootstrap,
+        seed=seed,
+        confidence=confidence,
+        interval=interval,
+        intersect=intersect,
+    )
+    return build_contrast(
+        result,
+        judges=[info for _, info in sets],
+        intersect=intersect,
+        gates=gates,
+        created_at=created_at,
+    )

@@ -8,7 +8,9 @@ import judgespec.audit as audit
 from judgespec.contract import TiePolicy
 
 EXPECTED = {
+    "DEFAULT_INTERVAL_METHOD",
     "HEADLINE_METRICS",
+    "INTERVAL_METHODS",
     "METRIC_NAMES",
     "TIE_POLICIES",
     "AuditCounts",
@@ -17,15 +19,21 @@ EXPECTED = {
     "BonPoint",
     "CandidatesTable",
     "ComparisonsTable",
+    "ContrastResult",
+    "Difference",
+    "JudgedSet",
+    "MetricContrast",
     "MetricEstimate",
     "arena_to_candidates",
     "derive_selection_scores",
+    "holm_adjust",
     "iter_jsonl",
     "judgebench_reward_to_candidates",
     "judgebench_to_tables",
     "read_candidates",
     "read_comparisons",
     "run_audit",
+    "run_contrast",
 }
 
 
