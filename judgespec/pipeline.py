@@ -40,6 +40,7 @@ def score_tables(
     seed: int = 0,
     n_bootstrap: int = 2000,
     confidence: float = 0.95,
+    interval: str = "studentized",
     created_at: str | None = None,
     source: str = "<rows>",
     warnings: Sequence[str] = (),
@@ -51,7 +52,8 @@ def score_tables(
     engine-level ones have already separated ties in the judge scores and are scored
     as ``expected``). Candidates without judge scores get selection scores derived from
     the comparisons with the contract's ranking (win share; a tournament's Copeland,
-    Bradley-Terry or knockout).
+    Bradley-Terry or knockout). ``interval`` is the bootstrap interval method
+    (``studentized`` or ``percentile``, see :func:`judgespec.audit.run_audit`).
     """
     from .audit import CandidatesTable, ComparisonsTable, run_audit
     from .scorecard import RunInfo, build_scorecard
@@ -83,6 +85,7 @@ def score_tables(
         n_bootstrap=n_bootstrap,
         seed=audit_seed,
         confidence=confidence,
+        interval=interval,
         escalation_margin=margin,
     )
     return build_scorecard(

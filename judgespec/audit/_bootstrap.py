@@ -179,6 +179,8 @@ def bootstrap_statistics(
     SE*_b is 0 or undefined, are left out and counted (``defined``). When more than
     α/2 of all replicates have a defined θ*_b but no usable SE*_b, the t tail cannot
     be estimated and the statistic gets the percentile interval (``method`` says so).
+    A statistic equal to θ̂ on every replicate (e.g. two judges that agree on every
+    prompt) gets the interval [θ̂, θ̂] under either method.
 
     The p-value of θ = 0 inverts the same equal-tailed interval: the smallest level at
     which the interval excludes 0, p = min(1, 2·min(1 + #{u*_b ≤ u}, 1 + #{u*_b ≥ u}) /
@@ -220,7 +222,8 @@ def bootstrap_statistics(
         finite_values = np.isfinite(values)
         ok = finite_values
         low = high = p = math.nan
-        if method == "studentized" and math.isfinite(estimate):
+        degenerate = bool(finite_values.any()) and bool(np.all(values[finite_values] == estimate))
+        if method == "studentized" and math.isfinite(estimate) and not degenerate:
             sq_point = _squares(point[None, :], local, pair_at)
             se = float(_linearized_se(s.fn, point[local][None, :], sq_point, n_prompts)[0])
             rep_se = _linearized_se(
@@ -245,6 +248,8 @@ def bootstrap_statistics(
             lo_v, hi_v = np.quantile(finite, [alpha, 1.0 - alpha])
             low, high = float(lo_v), float(hi_v)
             p = _inverted_p(finite, 0.0)
+            if degenerate:  # every method gives the point itself
+                used_method = method
         out.append(
             BootstrapOutcome(estimate, low, high, p, int(np.count_nonzero(ok)), se, used_method)
         )

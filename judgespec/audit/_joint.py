@@ -103,6 +103,6 @@ def fallback_caveat(asked: str, used: str) -> str | None:
     if asked == used:
         return None
     return (
-        "percentile interval: the studentized standard error was 0 or undefined on more "
-        "than (1 - confidence)/2 of the replicates (a rare event in the data)"
+        "percentile interval (the studentized standard error was 0 on more than "
+        "(1 - confidence)/2 of the replicates)"
     )

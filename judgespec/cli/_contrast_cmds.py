@@ -9,7 +9,7 @@ import click
 
 from ._base import fail
 
-__all__ = ["contrast", "parse_gate", "write_contrast_outputs"]
+__all__ = ["audit_contracts", "contrast", "parse_gate", "write_contrast_outputs"]
 
 _GATE = re.compile(
     r"^\s*(?P<metric>[A-Za-z_][A-Za-z0-9_]*)\s*(?P<op>>=|<=)\s*(?P<threshold>[-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)"
@@ -115,3 +115,87 @@ def contrast(
     if failed:
         names = ", ".join(f"{g.metric} ({g.judge}: {g.reason})" for g in failed)
         fail(f"{len(failed)} of {len(result.gates)} gate(s) failed: {names}")
+
+
+def audit_contracts(
+    contract_paths: tuple[Path, ...],
+    *,
+    candidates: Path | None,
+    limit: int | None,
+    seed: int,
+    n_bootstrap: int,
+    interval: str,
+    no_cache: bool,
+    out_dir: Path,
+    quiet: bool,
+    gates: tuple[str, ...],
+) -> None:
+    """``judgespec audit`` with several contracts: judge one candidate set under each, contrast."""
+    import sys
+
+    from ..contract import load_contract
+    from ..judge import JudgeCache, read_candidate_rows
+    from ..pipeline import judge_and_score
+    from ..scorecard import (
+        contrast_judged_sets,
+        read_judged_set,
+        render_contrast_terminal,
+        render_html,
+        write_scorecard,
+    )
+
+    if len(contract_paths) < 2:
+        fail("--contrast-gate needs two or more --contract options")
+    parsed_gates = [parse_gate(g) for g in gates]
+    loaded = [load_contract(p) for p in contract_paths]  # all fail before any model loads
+    if candidates is None:
+        first = loaded[0].contract.audit
+        if first is not None and first.dataset is not None:
+            relative = contract_paths[0].parent / first.dataset
+            candidates = relative if relative.exists() else Path(first.dataset)
+    if candidates is None:
+        fail("several --contract options need --candidates FILE (or audit.dataset in the first contract)")
+    assert candidates is not None
+    labels = _labels(contract_paths, [lc.contract.name for lc in loaded])
+    rows = read_candidate_rows(candidates, limit=limit)
+    cache = None if no_cache else JudgeCache.default()
+    sets = []
+    try:
+        for path, lc, label in zip(contract_paths, loaded, labels, strict=True):
+            outcome = judge_and_score(
+                lc, rows, cache=cache, progress=not quiet and sys.stderr.isatty(),
+                dataset=str(candidates), seed=seed, n_bootstrap=n_bootstrap,
+                interval=interval, source=str(candidates),
+            )  # fmt: skip
+            folder = out_dir / label
+            outcome.judged.write(folder)
+            write_scorecard(outcome.scorecard, folder / "scorecard.json")
+            (folder / "report.html").write_text(render_html(outcome.scorecard), encoding="utf-8")
+            click.echo(f"wrote {folder}/ ({path})", err=True)
+            sets.append(read_judged_set(folder, label=label))
+    finally:
+        if cache is not None:
+            cache.close()
+    result = contrast_judged_sets(
+        sets, n_bootstrap=n_bootstrap, seed=seed, interval=interval,
+        gates=parsed_gates,  # type: ignore[arg-type]
+    )  # fmt: skip
+    if not quiet:
+        render_contrast_terminal(result)
+    paths = write_contrast_outputs(result, out_dir)
+    click.echo(f"wrote {', '.join(str(p) for p in paths)}", err=True)
+    failed = [g for g in result.gates if not g.passed]
+    if failed:
+        names = ", ".join(f"{g.metric} ({g.judge}: {g.reason})" for g in failed)
+        fail(f"{len(failed)} of {len(result.gates)} gate(s) failed: {names}")
+
+
+def _labels(paths: tuple[Path, ...], names: list[str]) -> list[str]:
+    """Folder-safe, unique labels: the contract names, else file stems, else numbered."""
+    safe = [re.sub(r"[^A-Za-z0-9._-]+", "-", n).strip("-") or "judge" for n in names]
+    if len(set(safe)) == len(safe):
+        return safe
+    stems = [p.stem for p in paths]
+    if len(set(stems)) == len(stems):
+        return stems
+    return [f"{i + 1}-{s}" for i, s in enumerate(safe)]
