@@ -59,7 +59,7 @@ def simulate(prompts: int, rng: np.random.Generator) -> CandidatesTable:
 
 def point_values(table: CandidatesTable) -> dict[str, float]:
     """Point estimates of the checked metrics (no bootstrap)."""
-    ps = prompt_statistics(_audit_iv(table, None, "expected", "win_share", 0, 0, 0.95, 0.0))
+    ps = prompt_statistics(_audit_iv(table, None, "expected", "win_share", 0, 0, 0.95, 0.0, None))
     point = Sums(ps.stats.sum(axis=0), ps.index)
     return {spec.name: float(spec.value(point)) for spec in METRICS if spec.name in METRICS_CHECKED}
 
@@ -68,7 +68,7 @@ def intervals(
     table: CandidatesTable, *, n_bootstrap: int, seed: int, method: str
 ) -> dict[str, tuple[float, float]]:
     """The audit's 95% intervals of the checked metrics under ``method``."""
-    args = _audit_iv(table, None, "expected", "win_share", n_bootstrap, seed, 0.95, 0.0, method)
+    args = _audit_iv(table, None, "expected", "win_share", n_bootstrap, seed, 0.95, 0.0, None, method)
     ps = prompt_statistics(args)
     point = Sums(ps.stats.sum(axis=0), ps.index)
     specs = [spec for spec in METRICS if spec.name in METRICS_CHECKED]

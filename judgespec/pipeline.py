@@ -44,6 +44,7 @@ def score_tables(
     created_at: str | None = None,
     source: str = "<rows>",
     warnings: Sequence[str] = (),
+    by: str | None = None,
 ) -> Scorecard:
     """Score recorded verdicts: candidates (and comparisons) table rows -> scorecard.
 
@@ -52,8 +53,10 @@ def score_tables(
     engine-level ones have already separated ties in the judge scores and are scored
     as ``expected``). Candidates without judge scores get selection scores derived from
     the comparisons with the contract's ranking (win share; a tournament's Copeland,
-    Bradley-Terry or knockout). ``interval`` is the bootstrap interval method
-    (``studentized`` or ``percentile``, see :func:`judgespec.audit.run_audit`).
+    Bradley-Terry or knockout). ``by`` names a prompt-level column whose values each
+    get their own audit (the scorecard's ``slices``). ``interval`` is the bootstrap
+    interval method (``studentized`` or ``percentile``, see
+    :func:`judgespec.audit.run_audit`).
     """
     from .audit import CandidatesTable, ComparisonsTable, run_audit
     from .scorecard import RunInfo, build_scorecard
@@ -87,6 +90,7 @@ def score_tables(
         confidence=confidence,
         interval=interval,
         escalation_margin=margin,
+        by=by,
     )
     return build_scorecard(
         result,
@@ -147,6 +151,12 @@ def judge_and_score(
     """Judge candidates under a contract, then score them (see :func:`score_tables`)."""
     from .judge import judge_candidates
 
+    by = score_options.get("by")
+    if by is not None:  # a bad slice column fails before any model runs
+        from .audit import CandidatesTable
+        from .audit._slices import slice_values
+
+        slice_values(CandidatesTable.from_rows(candidate_rows, source=score_options.get("source", "<rows>")), by)
     judged = judge_candidates(loaded, candidate_rows, backend=backend, cache=cache, progress=progress)
     card = score_tables(judged.candidates, judged.comparisons, loaded=loaded, **score_options)
     return AuditOutcome(judged=judged, scorecard=card)

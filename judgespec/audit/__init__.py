@@ -19,10 +19,23 @@ from ._contrast import (
     holm_adjust,
     run_contrast,
 )
-from ._convert import arena_to_candidates, judgebench_reward_to_candidates, judgebench_to_tables
+from ._convert import (
+    JUDGEBENCH_CATEGORIES,
+    arena_to_candidates,
+    judgebench_category,
+    judgebench_reward_to_candidates,
+    judgebench_to_tables,
+)
 from ._derived import derive_selection_scores
 from ._metrics import HEADLINE_METRICS, METRIC_NAMES
-from ._result import AuditCounts, AuditDiagnostics, AuditResult, BonPoint, MetricEstimate
+from ._result import (
+    AuditCounts,
+    AuditDiagnostics,
+    AuditResult,
+    AuditSlice,
+    BonPoint,
+    MetricEstimate,
+)
 from ._selection import TIE_POLICIES
 from ._table import CandidatesTable, ComparisonsTable, read_candidates, read_comparisons
 
@@ -30,11 +43,13 @@ __all__ = [
     "DEFAULT_INTERVAL_METHOD",
     "HEADLINE_METRICS",
     "INTERVAL_METHODS",
+    "JUDGEBENCH_CATEGORIES",
     "METRIC_NAMES",
     "TIE_POLICIES",
     "AuditCounts",
     "AuditDiagnostics",
     "AuditResult",
+    "AuditSlice",
     "BonPoint",
     "CandidatesTable",
     "ComparisonsTable",
@@ -47,6 +62,7 @@ __all__ = [
     "derive_selection_scores",
     "holm_adjust",
     "iter_jsonl",
+    "judgebench_category",
     "judgebench_reward_to_candidates",
     "judgebench_to_tables",
     "read_candidates",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import numbers
 from collections.abc import Sequence
@@ -14,13 +15,28 @@ from ..judge._aggregate import RANKINGS, Ranking
 from ._agreement import agreement_stats
 from ._bootstrap import DEFAULT_INTERVAL_METHOD, INTERVAL_METHODS, bootstrap_statistics
 from ._derived import derive_from_presentations
-from ._groups import Float, group_mean_rows
+from ._groups import Bool, Float, group_mean_rows
 from ._joint import clip_interval, fallback_caveat, metric_statistic
-from ._judgeside import Judged, escalations, judge_side_stats, judged_rows, tie_group_sizes
+from ._judgeside import (
+    Judged,
+    escalations,
+    judge_side_stats,
+    judged_rows,
+    tie_group_sizes,
+    tie_rows,
+    tie_stats,
+)
 from ._metrics import METRICS, Context, MetricSpec, Sums
 from ._pairwise import Presentations, pairwise_stats, resolve
 from ._reliability import parse_stats, repeat_stats
-from ._result import AuditCounts, AuditDiagnostics, AuditResult, BonPoint, MetricEstimate
+from ._result import (
+    AuditCounts,
+    AuditDiagnostics,
+    AuditResult,
+    AuditSlice,
+    BonPoint,
+    MetricEstimate,
+)
 from ._selection import (
     TIE_POLICIES,
     TIE_POLICY_NAMES,
@@ -29,6 +45,7 @@ from ._selection import (
     eligible_rows,
     selection_stats,
 )
+from ._slices import slice_values, subset_candidates, subset_comparisons
 from ._table import WINNER_NULL, CandidatesTable, ComparisonsTable
 
 SCATTER_POINTS = 1000
@@ -45,8 +62,12 @@ class _Args:
     """The tie-policy name as given."""
     tie_rule: str
     """The audit rule it means (``expected``, ``first``, ``random`` or ``abstain``)."""
-    derived: int
-    """Candidates whose judge score was derived from comparisons."""
+    derived: Bool
+    """Row mask: the candidate's judge score was derived from comparisons."""
+    by: str | None
+    """The slice column, if any."""
+    slice_of_prompt: list[str] | None
+    """Each prompt's slice value (with ``by``)."""
     n_bootstrap: int
     seed: int
     confidence: float
@@ -63,6 +84,7 @@ def _audit_iv(
     seed: object,
     confidence: object,
     escalation_margin: object,
+    by: object,
     interval: object = DEFAULT_INTERVAL_METHOD,
 ) -> _Args:
     """Input validation for :func:`run_audit` (raises TypeError / ValueError)."""
@@ -83,6 +105,10 @@ def _audit_iv(
         raise ValueError(
             f"interval must be one of {', '.join(INTERVAL_METHODS)}; got {interval!r}"
         )
+    if by is not None and (not isinstance(by, str) or not by):
+        raise ValueError(f"by must be a column name (a non-empty string) or None, got {by!r}")
+    # the slice column is checked before any computation (AuditDataError naming the file)
+    values = None if by is None else slice_values(candidates, by)
     for name, value in (("n_bootstrap", n_bootstrap), ("seed", seed)):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 0:
             raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
@@ -118,11 +144,13 @@ def _audit_iv(
         presentations=presentations,
         tie_policy=tie_policy,
         tie_rule=TIE_POLICY_NAMES[tie_policy],
-        derived=int(np.count_nonzero(np.isnan(candidates.judge) & ~np.isnan(table.judge))),
+        derived=np.isnan(candidates.judge) & ~np.isnan(table.judge),
         n_bootstrap=int(n_bootstrap),
         seed=int(seed),
         confidence=float(confidence),
         escalation_margin=float(escalation_margin),
+        by=by,
+        slice_of_prompt=None if values is None else [str(v) for v in values],
         interval=str(interval),
     )
 
@@ -137,6 +165,7 @@ def run_audit(
     seed: int = 0,
     confidence: float = 0.95,
     escalation_margin: float = 0.0,
+    by: str | None = None,
     interval: str = DEFAULT_INTERVAL_METHOD,
 ) -> AuditResult:
     """Audit a judge's best-of-n selection: every metric with a cluster-bootstrap interval.
@@ -177,6 +206,12 @@ def run_audit(
     escalation_margin
         Prompts whose two highest judge scores differ by at most this much are listed
         in :attr:`AuditResult.escalations` (0: exact ties only).
+    by
+        A prompt-level metadata column (e.g. ``category``): every metric is also
+        computed within each of its values, with its own cluster-bootstrap interval over
+        that slice's prompts (:attr:`AuditResult.slices`, sorted by value). The column
+        must exist, be constant within each prompt, and have two or more values
+        (:class:`~judgespec.AuditDataError` otherwise).
     interval
         Bootstrap interval method: ``studentized`` (bootstrap-t with a linearization
         standard error per replicate; the default, chosen by the coverage simulation
@@ -202,9 +237,37 @@ def run_audit(
         seed,
         confidence,
         escalation_margin,
+        by,
         interval,
     )
-    return _compute(args)
+    result = _compute(args)
+    if args.by is None or args.slice_of_prompt is None:
+        return result
+    slices = [_slice(args, value) for value in sorted(set(args.slice_of_prompt))]
+    return dataclasses.replace(result, slices=slices)
+
+
+def _slice(args: _Args, value: str) -> AuditSlice:
+    """The audit of one slice: its prompts, their comparisons, its own bootstrap."""
+    assert args.by is not None and args.slice_of_prompt is not None
+    keep = np.array([v == value for v in args.slice_of_prompt], dtype=bool)
+    table = subset_candidates(args.candidates, keep)
+    comparisons = (
+        None
+        if args.comparisons is None
+        else subset_comparisons(args.comparisons, set(table.prompt_ids))
+    )
+    sub = dataclasses.replace(
+        args,
+        candidates=table,
+        comparisons=comparisons,
+        presentations=None if comparisons is None else resolve(table, comparisons),
+        derived=args.derived[keep[args.candidates.row_prompt]],
+        by=None,
+        slice_of_prompt=None,
+    )
+    result = _compute(sub)
+    return AuditSlice(by=args.by, value=value, counts=result.counts, metrics=result.metrics)
 
 
 @dataclass(frozen=True)
@@ -220,6 +283,10 @@ class PromptStatistics:
     selection: Selection
     eligible: Eligible
     judged: Judged
+    ties: Judged
+    """The rows the tie metrics use."""
+    tie_column: str
+    """The score column the tie metrics used."""
 
 
 def prompt_statistics(args: _Args) -> PromptStatistics:
@@ -228,11 +295,13 @@ def prompt_statistics(args: _Args) -> PromptStatistics:
     tie_seed, _ = np.random.SeedSequence(args.seed).spawn(2)
     el = eligible_rows(table)
     judged = judged_rows(table)
+    ties, tie_column = tie_rows(table)
     selection = selection_stats(el, tie_policy=args.tie_rule, rng=np.random.default_rng(tie_seed))
     columns: dict[str, Float] = {}
     for part in (
         selection.columns,
         agreement_stats(el),
+        tie_stats(ties),
         judge_side_stats(table, judged),
         pairwise_stats(table, args.presentations),
         repeat_stats(table),
@@ -249,7 +318,7 @@ def prompt_statistics(args: _Args) -> PromptStatistics:
         has_samples=table.judge_samples is not None,
         parse_recorded=table.parse_failure_recorded,
     )
-    return PromptStatistics(stats, index, ctx, selection, el, judged)
+    return PromptStatistics(stats, index, ctx, selection, el, judged, ties, tie_column)
 
 
 def _compute(args: _Args) -> AuditResult:
@@ -259,6 +328,7 @@ def _compute(args: _Args) -> AuditResult:
     stats, index, ctx, selection, el, judged = (
         ps.stats, ps.index, ps.ctx, ps.selection, ps.eligible, ps.judged
     )  # fmt: skip
+    ties, tie_column = ps.ties, ps.tie_column
     point = Sums(stats.sum(axis=0), index)
     judged_per_prompt = np.bincount(
         table.row_prompt, weights=~np.isnan(table.judge), minlength=table.n_prompts
@@ -279,7 +349,7 @@ def _compute(args: _Args) -> AuditResult:
             if args.comparisons is None
             else int(np.count_nonzero(args.comparisons.winner == WINNER_NULL))
         ),
-        derived_scores=args.derived,
+        derived_scores=int(np.count_nonzero(args.derived)),
     )
     return AuditResult(
         metrics=_estimates(stats, point, ctx, args, np.random.default_rng(boot_seed)),
@@ -287,6 +357,7 @@ def _compute(args: _Args) -> AuditResult:
         counts=counts,
         escalations=escalations(table, judged, margin=args.escalation_margin),
         tie_policy=args.tie_policy,
+        tie_column=tie_column,
         n_bootstrap=args.n_bootstrap,
         seed=args.seed,
         confidence=args.confidence,
@@ -294,7 +365,7 @@ def _compute(args: _Args) -> AuditResult:
         diagnostics=AuditDiagnostics(
             scatter_global=_scatter(el, demean=False),
             scatter_within=_scatter(el, demean=True),
-            tie_group_sizes=tie_group_sizes(judged),
+            tie_group_sizes=tie_group_sizes(ties),
         ),
     )
 

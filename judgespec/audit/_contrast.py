@@ -320,7 +320,7 @@ def run_contrast(
     args = [
         _audit_iv(
             js.candidates, js.comparisons, js.tie_policy, js.ranking, n_bootstrap, seed,
-            confidence, 0.0, interval,
+            confidence, 0.0, None, interval,
         )
         for js in aligned
     ]

@@ -20,7 +20,16 @@ from typing import Any
 from .._errors import AuditDataError
 from .._jsonl import iter_jsonl as _read_jsonl
 
-__all__ = ["arena_to_candidates", "judgebench_reward_to_candidates", "judgebench_to_tables"]
+__all__ = [
+    "JUDGEBENCH_CATEGORIES",
+    "arena_to_candidates",
+    "judgebench_category",
+    "judgebench_reward_to_candidates",
+    "judgebench_to_tables",
+]
+
+JUDGEBENCH_CATEGORIES = ("knowledge", "reasoning", "math", "coding")
+"""The JudgeBench paper's four categories (arXiv 2410.12784, Tables 2 and 3), in its order."""
 
 _DECISION_WINNER: dict[str | None, str | None] = {
     "A>B": "first",
@@ -66,6 +75,21 @@ def arena_to_candidates(
     return rows
 
 
+def judgebench_category(source: str) -> str | None:
+    """The JudgeBench paper's category of a pair's ``source`` sub-benchmark, or None.
+
+    ``knowledge``: the ``mmlu-pro-*`` sources; ``reasoning``: ``livebench-reasoning``;
+    ``math``: ``livebench-math``; ``coding``: ``livecodebench``.
+    """
+    if source.startswith("mmlu-pro"):
+        return "knowledge"
+    return {
+        "livebench-reasoning": "reasoning",
+        "livebench-math": "math",
+        "livecodebench": "coding",
+    }.get(source)
+
+
 def _judgebench_records(path: str | Path) -> Iterator[tuple[str, int, Mapping[str, Any]]]:
     source = str(path)
     for line, rec in _read_jsonl(Path(path)):
@@ -77,6 +101,13 @@ def _judgebench_records(path: str | Path) -> Iterator[tuple[str, int, Mapping[st
         if rec["label"] not in ("A>B", "B>A"):
             raise AuditDataError(
                 f"{source}:{line}: label must be 'A>B' or 'B>A', got {rec['label']!r}"
+            )
+        if "source" in rec and (
+            not isinstance(rec["source"], str) or judgebench_category(rec["source"]) is None
+        ):
+            raise AuditDataError(
+                f"{source}:{line}: source {rec['source']!r} is none of JudgeBench's "
+                "sub-benchmarks (mmlu-pro-*, livebench-reasoning, livebench-math, livecodebench)"
             )
         yield source, line, rec
 
@@ -107,6 +138,8 @@ def _pair_candidates(rec: Mapping[str, Any]) -> list[dict[str, Any]]:
     meta = {
         k: rec[k] for k in ("source", "original_id", "response_model", "judge_name") if k in rec
     }
+    if "source" in rec:
+        meta["category"] = judgebench_category(rec["source"])
     return [
         {
             "prompt_id": str(rec["pair_id"]),
@@ -124,11 +157,15 @@ def _pair_candidates(rec: Mapping[str, Any]) -> list[dict[str, Any]]:
 def judgebench_to_tables(
     judged_path: str | Path,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Candidates and comparisons rows from a JudgeBench pairwise judged file.
+    """Candidates and comparisons rows from a JudgeBench judged file.
 
     Each pair becomes a prompt (``prompt_id`` = ``pair_id``) with candidates ``"A"`` and
     ``"B"``; the oracle is 1 for the correct response (``label``) and 0 for the other;
-    judge scores are null (the judge compared, it did not score). The first judgment
+    judge scores are null (the judge compared, it did not score; the audit derives
+    selection scores from the comparisons). Each candidate row carries the pair's
+    ``source`` and its paper ``category`` (:func:`judgebench_category`). For a
+    reward-model file the comparisons are the recorded per-order decisions, which
+    JudgeBench's accuracy is computed from. The first judgment
     (presentation A, B) becomes the comparison (first ``A``, second ``B``), the second
     (presentation B, A, letters referring to the swapped slots) becomes (first ``B``,
     second ``A``). Decisions map by slot: ``A>B`` -> ``first``, ``B>A`` -> ``second``,

@@ -82,6 +82,7 @@ METRIC_RANGES: dict[str, tuple[float, float]] = {
     "position_consistency": (0.0, 1.0),
     "preference_fairness": (-1.0, 1.0),
     "pairwise_accuracy": (0.0, 1.0),
+    "pairwise_zero_sum_rate": (0.0, 1.0),
     "transitivity_violations": (0.0, 1.0),
     "length_bias": (-1.0, 1.0),
     "prefer_longer": (0.0, 1.0),

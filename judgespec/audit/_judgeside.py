@@ -45,13 +45,54 @@ def judged_rows(table: CandidatesTable) -> Judged:
     )
 
 
-def judge_side_stats(table: CandidatesTable, judged: Judged) -> dict[str, Float]:
-    """Per-prompt columns behind ``tie_rate``, ``top_tie_rate``, ``length_bias``, ``prefer_longer``.
+TIE_COLUMN = "judge_score"
+"""The column tie metrics use by default."""
+RAW_TIE_COLUMN = "judge_score_raw"
+"""The column tie metrics use when the table has it (scores before an engine tie break)."""
 
-    - ``tie_pairs``, ``tie_tied``: within-prompt pairs of judged candidates; those with
+
+def tie_rows(table: CandidatesTable) -> tuple[Judged, str]:
+    """The scores tie metrics count ties on, and the name of their column.
+
+    Under the engine-level tie policies (``logprob``, ``pairwise_escalation``) the judge
+    score has its top ties separated; ``judge_score_raw`` keeps the judge's own scores,
+    so ties the engine broke are still counted as ties.
+    """
+    if table.judge_raw is None:
+        return judged_rows(table), TIE_COLUMN
+    rows = np.flatnonzero(~np.isnan(table.judge_raw))
+    judged = Judged(
+        rows=rows, pid=table.row_prompt[rows], s=table.judge_raw[rows], n_prompts=table.n_prompts
+    )
+    return judged, RAW_TIE_COLUMN
+
+
+def tie_stats(ties: Judged) -> dict[str, Float]:
+    """Per-prompt columns behind ``tie_rate`` and ``top_tie_rate`` (see :func:`tie_rows`).
+
+    - ``tie_pairs``, ``tie_tied``: within-prompt pairs of scored candidates; those with
       s_i = s_j.
-    - ``top_prompts``, ``top_tied``: 1 for a prompt with two or more judged candidates;
-      1 when its maximum judge score is shared.
+    - ``top_prompts``, ``top_tied``: 1 for a prompt with two or more scored candidates;
+      1 when its maximum score is shared.
+    """
+    P = ties.n_prompts
+    pid, s = ties.pid, ties.s
+    i, j = within_pairs(pid, P)
+    counts, _ = group_starts(pid, P)
+    two = counts >= 2
+    top = group_max(pid, s, P)
+    top_count = group_sum(pid, s == top[pid], P)
+    return {
+        "tie_pairs": group_sum(pid[i], np.ones(len(i)), P),
+        "tie_tied": group_sum(pid[i], s[i] == s[j], P),
+        "top_prompts": two.astype(np.float64),
+        "top_tied": (two & (top_count >= 2)).astype(np.float64),
+    }
+
+
+def judge_side_stats(table: CandidatesTable, judged: Judged) -> dict[str, Float]:
+    """Per-prompt columns behind ``length_bias`` and ``prefer_longer``.
+
     - ``len_n``, ``len_ss``, ``len_ll``, ``len_sl``: judged candidates with a response in
       prompts with two or more of them; within-prompt sums of squares and products of
       demeaned judge score and response length.
@@ -64,17 +105,7 @@ def judge_side_stats(table: CandidatesTable, judged: Judged) -> dict[str, Float]
     y = table.oracle[judged.rows]
     length = table.length[judged.rows].astype(np.float64)
     i, j = within_pairs(pid, P)
-    counts, _ = group_starts(pid, P)
-    two = counts >= 2
-    top = group_max(pid, s, P)
-    top_count = group_sum(pid, s == top[pid], P)
-    columns = {
-        "tie_pairs": group_sum(pid[i], np.ones(len(i)), P),
-        "tie_tied": group_sum(pid[i], s[i] == s[j], P),
-        "top_prompts": two.astype(np.float64),
-        "top_tied": (two & (top_count >= 2)).astype(np.float64),
-    }
-
+    columns: dict[str, Float] = {}
     has_length = length >= 0
     lp = pid[has_length]
     keep = keep_groups(lp, P, 2)

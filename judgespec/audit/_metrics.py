@@ -190,18 +190,29 @@ def preference_fairness(t: Sums) -> Float:
 
 
 def pairwise_accuracy(t: Sums) -> Float:
-    """JudgeBench-style accuracy of pairwise verdicts against the oracle.
+    """Accuracy of pairwise verdicts against the oracle, by JudgeBench's rule.
 
-    Over pairs whose two candidates have different, non-null oracle utilities, sum the
-    votes of all presentations (both orders): +1 for the oracle-better candidate, −1 for
-    the other, 0 for a tie or a null winner. Credit 1 when the sum is positive, 1/2
-    when it is 0 (inconsistent orders, ties, or no parsed verdict count as a tie), 0
-    when negative; accuracy is the mean credit. The vote sum is the JudgeBench rule
-    (Tan et al. 2024, "JudgeBench", arXiv 2410.12784, ``compute_final_metrics`` with both
-    orders); JudgeBench's reference code gives a tie 0 credit, this audit gives it 1/2
-    (the expected credit of a random tie-break).
+    Over pairs whose two candidates have different, non-null oracle utilities, every
+    presentation (each order) votes +1 for the oracle-better candidate, −1 for the other
+    and 0 for a tie or a null winner (parse failure). A pair counts as correct only when
+    its vote sum is positive; accuracy = correct pairs / pairs. A zero sum (inconsistent
+    orders, ties, unparsed verdicts) is not correct; its share is
+    ``pairwise_zero_sum_rate``. The half-credit reading (a zero sum earns 1/2) is the
+    ``top1_accuracy`` of the selection derived from the same verdicts on best-of-2
+    pairs. Reference: Tan et al. (2024), "JudgeBench: A Benchmark for Evaluating
+    LLM-based Judges", arXiv 2410.12784, §4 and ``compute_final_metrics`` (both orders).
     """
-    return _ratio(t["pa_credit"], t["pa_pairs"])
+    return _ratio(t["pa_correct"], t["pa_pairs"])
+
+
+def pairwise_zero_sum_rate(t: Sums) -> Float:
+    """Share of the ``pairwise_accuracy`` pairs whose votes sum to 0 (neither correct nor wrong).
+
+    Zero sums come from ties, orders that disagree, and unparsed verdicts; 1 −
+    ``pairwise_accuracy`` − this share is the share of pairs decided for the worse
+    candidate. Reference: Tan et al. (2024), JudgeBench, arXiv 2410.12784.
+    """
+    return _ratio(t["pa_zero"], t["pa_pairs"])
 
 
 def transitivity_violations(t: Sums) -> Float:
@@ -445,6 +456,13 @@ METRICS: tuple[MetricSpec, ...] = (
     MetricSpec(
         "pairwise_accuracy",
         pairwise_accuracy,
+        "pairs",
+        _col("pa_pairs"),
+        _pairwise_reason("accuracy"),
+    ),
+    MetricSpec(
+        "pairwise_zero_sum_rate",
+        pairwise_zero_sum_rate,
         "pairs",
         _col("pa_pairs"),
         _pairwise_reason("accuracy"),

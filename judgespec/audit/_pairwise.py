@@ -30,7 +30,8 @@ PAIRWISE_COLUMNS = (
     "pf_inconsistent",
     "pf_lean",
     "pa_pairs",
-    "pa_credit",
+    "pa_correct",
+    "pa_zero",
     "tr_triads",
     "tr_cycles",
 )
@@ -98,9 +99,10 @@ def pairwise_stats(
       whose verdict by candidate (a, b or tie) is the same in both orders.
     - ``pf_inconsistent``, ``pf_lean``: inconsistent matched pairs; sum over them of
       (first-slot wins - second-slot wins) / 2 over the two presentations.
-    - ``pa_pairs``, ``pa_credit``: pair groups whose two candidates have different,
-      non-null oracle utilities; credit 1 when the summed votes favour the oracle-better
-      candidate, 1/2 when they sum to 0 (a tie, inconsistent or unparsed), 0 otherwise.
+    - ``pa_pairs``, ``pa_correct``, ``pa_zero``: pair groups whose two candidates have
+      different, non-null oracle utilities; those whose summed votes favour the
+      oracle-better candidate; those whose votes sum to 0 (ties, inconsistent orders or
+      no parsed verdict).
     - ``tr_triads``, ``tr_cycles``: candidate triads whose three pairs all have a
       majority (non-zero summed votes); those whose majorities form a cycle.
     """
@@ -121,9 +123,9 @@ def pairwise_stats(
     y_low, y_high = candidates.oracle[group_low], candidates.oracle[group_high]
     scored = ~np.isnan(y_low) & ~np.isnan(y_high) & (y_low != y_high)
     toward_better = total * np.sign(y_low - y_high)
-    credit = np.where(toward_better > 0, 1.0, np.where(toward_better < 0, 0.0, 0.5))
     columns["pa_pairs"] = group_sum(group_pid, scored, P)
-    columns["pa_credit"] = group_sum(group_pid, np.where(scored, credit, 0.0), P)
+    columns["pa_correct"] = group_sum(group_pid, scored & (toward_better > 0), P)
+    columns["pa_zero"] = group_sum(group_pid, scored & (toward_better == 0), P)
 
     majority = np.sign(total)
     decided = majority != 0

@@ -12,6 +12,7 @@ __all__ = [
     "AuditCounts",
     "AuditDiagnostics",
     "AuditResult",
+    "AuditSlice",
     "BonPoint",
     "MetricEstimate",
 ]
@@ -85,7 +86,18 @@ class AuditDiagnostics:
     scatter_within: list[tuple[float, float]] = field(default_factory=list)
     """The same points, each demeaned within its prompt."""
     tie_group_sizes: dict[int, int] = field(default_factory=dict)
-    """Histogram: size of a within-prompt group of equal judge scores -> how many groups."""
+    """Histogram: size of a within-prompt group of equal scores (in ``tie_column``) -> groups."""
+
+
+@dataclass(frozen=True)
+class AuditSlice:
+    """The audit of the prompts whose slice column ``by`` has one ``value``."""
+
+    by: str
+    value: str
+    counts: AuditCounts
+    metrics: dict[str, MetricEstimate]
+    """Every metric, with a cluster-bootstrap interval over this slice's prompts."""
 
 
 @dataclass(frozen=True)
@@ -104,3 +116,8 @@ class AuditResult:
     interval_method: str = "percentile"
     """How the intervals were computed: ``percentile`` or ``studentized`` (bootstrap-t)."""
     diagnostics: AuditDiagnostics = field(default_factory=AuditDiagnostics)
+    tie_column: str = "judge_score"
+    """The column ``tie_rate``, ``top_tie_rate`` and the tie histogram were computed on:
+    ``judge_score``, or ``judge_score_raw`` (scores before an engine-level tie break)."""
+    slices: list[AuditSlice] = field(default_factory=list)
+    """Per-value audits of the ``by`` column (empty without one)."""

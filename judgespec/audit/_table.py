@@ -3,7 +3,8 @@
 A **candidates table** has one row per (prompt, candidate) with the columns
 ``prompt_id``, ``candidate_id``, optional ``prompt``, ``response``, ``oracle`` (float or
 null), ``judge_score`` (float or null), ``parse_failure`` (bool, optional) and
-``judge_samples`` (list of floats, optional), plus any metadata. A **comparisons table**
+``judge_samples`` (list of floats, optional) and ``judge_score_raw`` (float or null,
+optional: the score before an engine-level tie break), plus any metadata. A **comparisons table**
 has one row per pairwise verdict: ``prompt_id``, ``first_id``, ``second_id`` (in
 presentation order), ``winner`` (``first``, ``second``, ``tie`` or null for a parse
 failure) and optional ``strength``.
@@ -49,6 +50,7 @@ CANDIDATE_COLUMNS = (
     "judge_score",
     "parse_failure",
     "judge_samples",
+    "judge_score_raw",
 )
 COMPARISON_COLUMNS = ("prompt_id", "first_id", "second_id", "winner", "strength")
 
@@ -225,6 +227,9 @@ class CandidatesTable:
     """Other columns of each row, when any."""
     parse_failure_recorded: bool = False
     """Whether the input carried a ``parse_failure`` column (else failures are unknown)."""
+    judge_raw: NDArray[np.float64] | None = None
+    """Judge score before an engine-level tie break (``judge_score_raw``; ``nan`` where
+    null), or None without the column. Tie metrics are computed on it when present."""
 
     def __post_init__(self) -> None:
         rows = len(self.candidate_ids)
@@ -233,6 +238,8 @@ class CandidatesTable:
         for name in ("oracle", "judge", "parse_failure", "length"):
             if len(getattr(self, name)) != rows:
                 raise ValueError(f"{name} must have one entry per row")
+        if self.judge_raw is not None and len(self.judge_raw) != rows:
+            raise ValueError("judge_raw must have one entry per row")
         for name in ("judge_samples", "prompts", "responses", "metadata"):
             value = getattr(self, name)
             if value is not None and len(value) != rows:
@@ -335,6 +342,7 @@ class CandidatesTable:
             texts=(None, None, None),
             source=source,
             failure_recorded=parse_failure is not None,
+            raw=None,
         )
 
     def to_rows(self) -> list[dict[str, Any]]:
@@ -358,6 +366,9 @@ class CandidatesTable:
                 row["parse_failure"] = bool(self.parse_failure[i])
             if self.judge_samples is not None:
                 row["judge_samples"] = list(self.judge_samples[i])
+            if self.judge_raw is not None:
+                raw = float(self.judge_raw[i])
+                row["judge_score_raw"] = None if math.isnan(raw) else raw
             if self.metadata is not None:
                 row.update(self.metadata[i])
             out.append(row)
@@ -383,7 +394,8 @@ def _candidates_from_records(
     prompts: list[str | None] = []
     responses: list[str | None] = []
     metadata: list[dict[str, Any]] = []
-    seen_failure = seen_samples = seen_prompt = seen_response = seen_meta = False
+    raw: list[float] = []
+    seen_failure = seen_samples = seen_prompt = seen_response = seen_meta = seen_raw = False
     for line, rec in records:
         if not isinstance(rec, Mapping):
             raise _fail(source, line, f"expected a mapping, got {type(rec).__name__}")
@@ -393,6 +405,8 @@ def _candidates_from_records(
         columns.candidate.append(_text_id(source, line, rec, "candidate_id"))
         columns.lines.append(line)
         score = _number(source, line, rec.get("judge_score"), "judge_score")
+        seen_raw = seen_raw or "judge_score_raw" in rec
+        raw.append(_number(source, line, rec.get("judge_score_raw"), "judge_score_raw"))
         oracle.append(_number(source, line, rec.get("oracle"), "oracle"))
         judge.append(score)
         flag = rec.get("parse_failure")
@@ -437,6 +451,7 @@ def _candidates_from_records(
         ),
         source=source,
         failure_recorded=seen_failure,
+        raw=np.asarray(raw, dtype=np.float64) if seen_raw else None,
     )
 
 
@@ -451,6 +466,7 @@ def _assemble_candidates(
     texts: tuple[list[str | None] | None, list[str | None] | None, list[dict[str, Any]] | None],
     source: str,
     failure_recorded: bool,
+    raw: NDArray[np.float64] | None,
 ) -> CandidatesTable:
     """Check keys, group rows by prompt (stable), and freeze the columns."""
     if not columns.prompt:
@@ -503,6 +519,7 @@ def _assemble_candidates(
         responses=take(responses),
         metadata=take(metadata),
         parse_failure_recorded=failure_recorded,
+        judge_raw=None if raw is None else _frozen(raw[order]),
     )
 
 

@@ -31,6 +31,7 @@ __all__ = ["audit"]
 @click.option("--interval", type=click.Choice(["studentized", "percentile"]), default="studentized", show_default=True, help="offline: bootstrap interval method (recorded in the scorecard).")
 @click.option("--contrast-gate", "contrast_gates", multiple=True, help="With several --contract: a gate on each contract's difference to the first, e.g. 'recovery>=0'.")
 @click.option("--no-cache", is_flag=True, help="offline: neither read nor write the judge cache.")
+@click.option("--by", "by", default=None, metavar="COLUMN", help="offline: also audit each value of this prompt-level column of the candidates on its own (the scorecard's slices).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True, help="Output directory (scorecard.json, report.html, judged tables or framework logs).")
 @click.option("--quiet", is_flag=True, help="No progress bar and no terminal summary.")
 def audit(
@@ -51,6 +52,7 @@ def audit(
     interval: str,
     contrast_gates: tuple[str, ...],
     no_cache: bool,
+    by: str | None,
     out_dir: Path,
     quiet: bool,
 ) -> None:
@@ -71,7 +73,7 @@ def audit(
         audit_contracts(
             contract_paths, candidates=candidates, limit=limit, seed=seed,
             n_bootstrap=n_bootstrap, interval=interval, no_cache=no_cache, out_dir=out_dir,
-            quiet=quiet, gates=contrast_gates,
+            quiet=quiet, gates=contrast_gates, by=by,
         )  # fmt: skip
         return
     if interval != "studentized" and framework != "offline":
@@ -113,6 +115,7 @@ def audit(
                 n_bootstrap=n_bootstrap,
                 interval=interval,
                 source=str(candidates),
+                by=by,
             )
         finally:
             if cache is not None:
@@ -125,6 +128,8 @@ def audit(
     else:
         from .._plugins import load_plugin
 
+        if by is not None:
+            fail(f"--by works with --framework offline; score the {framework} output with 'judgespec score --by'")
         if model is None:
             fail(f"--framework {framework} needs --model (the policy)")
         runner = load_plugin("judgespec.frameworks", framework, purpose=f"judgespec audit --framework {framework}")

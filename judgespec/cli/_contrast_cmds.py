@@ -129,6 +129,7 @@ def audit_contracts(
     out_dir: Path,
     quiet: bool,
     gates: tuple[str, ...],
+    by: str | None = None,
 ) -> None:
     """``judgespec audit`` with several contracts: judge one candidate set under each, contrast."""
     import sys
@@ -165,7 +166,7 @@ def audit_contracts(
             outcome = judge_and_score(
                 lc, rows, cache=cache, progress=not quiet and sys.stderr.isatty(),
                 dataset=str(candidates), seed=seed, n_bootstrap=n_bootstrap,
-                interval=interval, source=str(candidates),
+                interval=interval, source=str(candidates), by=by,
             )  # fmt: skip
             folder = out_dir / label
             outcome.judged.write(folder)

@@ -26,6 +26,7 @@ __all__ = ["COMMANDS"]
 @click.option("--dataset", default=None, help="Data set name recorded in the scorecard.")
 @click.option("--framework", default="offline", show_default=True, help="Framework recorded in the scorecard.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="Where to write SCORECARD.json.")
+@click.option("--by", "by", default=None, metavar="COLUMN", help="Also audit each value of this prompt-level column (e.g. category) on its own: the scorecard's slices.")
 @click.option("--strict", is_flag=True, help="Reject columns outside the candidates/comparisons formats.")
 @click.option("--quiet", is_flag=True, help="Do not print the terminal summary.")
 def score(
@@ -40,6 +41,7 @@ def score(
     dataset: str | None,
     framework: str,
     out: Path,
+    by: str | None,
     strict: bool,
     quiet: bool,
 ) -> None:
@@ -47,6 +49,8 @@ def score(
 
     Recorded verdicts are scored as they are; lm-eval samples whose verdicts were
     deferred, or recorded under another contract, are judged under --contract first.
+    Candidates without judge scores get selection scores derived from --comparisons
+    (win share, or the contract's tournament ranking).
     """
     from ..pipeline import score_tables
     from ..scorecard import render_terminal, write_scorecard
@@ -73,8 +77,11 @@ def score(
             n_bootstrap=n_bootstrap,
             interval=interval,
             source=str(candidates),
+            by=by,
         )
     else:
+        if by is not None:
+            fail("--by works with --candidates; slice an Inspect log or lm-eval samples through --candidates")
         from .._plugins import load_plugin
 
         name = "inspect-log" if inspect_log is not None else "lmeval-samples"
@@ -192,16 +199,21 @@ def import_arena(source: Path, policies: str | None, out: Path) -> None:
 @click.argument("source", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True, help="Directory for candidates.jsonl (and comparisons.jsonl).")
 def import_judgebench(source: Path, out: Path) -> None:
-    """JudgeBench judged file (pairwise or reward model) -> tables."""
+    """JudgeBench judged file (pairwise or reward model) -> tables.
+
+    Writes candidates.jsonl (with the paper's category: knowledge, reasoning, math,
+    coding) and comparisons.jsonl (the verdicts in both orders). A reward model's
+    candidates carry its order-averaged scores; a pairwise judge's carry none (the audit
+    derives them from the comparisons).
+    """
     from ..audit import judgebench_reward_to_candidates, judgebench_to_tables
 
     out.mkdir(parents=True, exist_ok=True)
+    cands, comps = judgebench_to_tables(source)
     if ".reward_model." in source.name:
-        _write_jsonl(out / "candidates.jsonl", judgebench_reward_to_candidates(source))
-    else:
-        cands, comps = judgebench_to_tables(source)
-        _write_jsonl(out / "candidates.jsonl", cands)
-        _write_jsonl(out / "comparisons.jsonl", comps)
+        cands = judgebench_reward_to_candidates(source)
+    _write_jsonl(out / "candidates.jsonl", cands)
+    _write_jsonl(out / "comparisons.jsonl", comps)
     click.echo(f"wrote tables to {out}", err=True)
 
 

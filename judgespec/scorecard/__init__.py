@@ -52,6 +52,7 @@ from judgespec.scorecard._model import (
     RunRecord,
     Scorecard,
     ScorecardError,
+    Slice,
     TieGroup,
 )
 from judgespec.scorecard._render_compare import (
@@ -98,6 +99,7 @@ __all__ = [
     "RunRecord",
     "Scorecard",
     "ScorecardError",
+    "Slice",
     "TieGroup",
     "apply_gates",
     "build_contrast",

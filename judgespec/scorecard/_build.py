@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
+from typing import Any
 
 from pydantic import ValidationError
 
 from judgespec._version import __version__
-from judgespec.audit._result import AuditDiagnostics, AuditResult
+from judgespec.audit._result import AuditCounts, AuditDiagnostics, AuditResult, MetricEstimate
 from judgespec.contract._gate import Gate
 from judgespec.scorecard._gate import evaluate_gates
 from judgespec.scorecard._model import (
@@ -61,6 +62,25 @@ def _diagnostics(diag: AuditDiagnostics) -> Diagnostics:
     )
 
 
+def _counts(c: AuditCounts) -> dict[str, int]:
+    return {name: int(getattr(c, name)) for name in Counts.model_fields}
+
+
+def _metrics(metrics: Mapping[str, MetricEstimate]) -> dict[str, dict[str, Any]]:
+    return {
+        str(name): {
+            "estimate": float(m.estimate),
+            "ci_low": float(m.ci_low),
+            "ci_high": float(m.ci_high),
+            "n": int(m.n),
+            "unit": m.unit,
+            "reason": m.reason,
+            "replicates": None if m.replicates is None else int(m.replicates),
+        }
+        for name, m in metrics.items()
+    }
+
+
 def build_scorecard(
     result: AuditResult,
     *,
@@ -91,7 +111,6 @@ def build_scorecard(
             ``created_at`` is not ISO-8601 UTC.
     """
     stamp = created_at if isinstance(created_at, str) else format_created_at(created_at)
-    c = result.counts
     data = {
         "scorecard_version": SCORECARD_VERSION,
         "contract": contract.model_dump(),
@@ -103,20 +122,10 @@ def build_scorecard(
             "interval_method": result.interval_method,
             "judgespec_version": __version__,
             "created_at": stamp,
+            "tie_column": result.tie_column,
         },
-        "counts": {name: int(getattr(c, name)) for name in Counts.model_fields},
-        "metrics": {
-            str(name): {
-                "estimate": float(m.estimate),
-                "ci_low": float(m.ci_low),
-                "ci_high": float(m.ci_high),
-                "n": int(m.n),
-                "unit": m.unit,
-                "reason": m.reason,
-                "replicates": None if m.replicates is None else int(m.replicates),
-            }
-            for name, m in result.metrics.items()
-        },
+        "counts": _counts(result.counts),
+        "metrics": _metrics(result.metrics),
         "bon_curve": [
             {
                 "k": int(p.k),
@@ -130,6 +139,15 @@ def build_scorecard(
         ],
         "escalations": [str(pid) for pid in result.escalations],
         "diagnostics": _diagnostics(result.diagnostics) if include_diagnostics else None,
+        "slices": [
+            {
+                "by": sl.by,
+                "value": sl.value,
+                "counts": _counts(sl.counts),
+                "metrics": _metrics(sl.metrics),
+            }
+            for sl in result.slices
+        ],
     }
     try:
         card = Scorecard.model_validate(data)

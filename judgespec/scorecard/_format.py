@@ -18,6 +18,8 @@ __all__ = [
     "metric_header",
     "metric_rows",
     "short_fingerprint",
+    "slice_header",
+    "slice_rows",
 ]
 
 ESCALATIONS_SHOWN = 50
@@ -81,7 +83,11 @@ def header_items(sc: Scorecard, *, short: bool = True) -> list[tuple[str, str]]:
             f"{r.n_bootstrap} replicates, seed {r.seed}",
         ),
         ("Created", f"{r.created_at} by judgespec {r.judgespec_version}"),
-    ]
+    ] + (
+        [("Ties counted on", "judge_score_raw (the judge's scores before the engine's tie break)")]
+        if r.tie_column == "judge_score_raw"
+        else []
+    )
 
 
 def count_items(sc: Scorecard) -> list[tuple[str, str]]:
@@ -102,7 +108,53 @@ def count_items(sc: Scorecard) -> list[tuple[str, str]]:
             ("comparisons", str(k.comparisons)),
             ("comparison parse failures", str(k.comparison_parse_failures)),
         ]
+    if k.derived_scores:
+        items.append(("scores derived from comparisons", str(k.derived_scores)))
     return items
+
+
+SLICE_METRICS = (
+    "recovery",
+    "top1_accuracy",
+    "regret",
+    "r_within",
+    "tie_rate",
+    "pairwise_accuracy",
+    "pairwise_zero_sum_rate",
+    "position_consistency",
+)
+"""The metrics the slice table shows (those defined in at least one slice)."""
+
+
+def _slice_metrics(sc: Scorecard) -> list[str]:
+    return [
+        name
+        for name in SLICE_METRICS
+        if any(name in s.metrics and not math.isnan(s.metrics[name].estimate) for s in sc.slices)
+    ]
+
+
+def slice_header(sc: Scorecard) -> list[str]:
+    """Column names of the slice table: the slice, its prompts, then one per metric."""
+    return ["slice", "prompts", *_slice_metrics(sc)]
+
+
+def slice_rows(sc: Scorecard) -> list[list[str]]:
+    """One row per slice: ``by = value``, prompts, and ``estimate [low, high]`` per metric."""
+    names = _slice_metrics(sc)
+    rows = []
+    for s in sc.slices:
+        cells = [f"{s.by} = {s.value}", str(s.counts.prompts)]
+        for name in names:
+            m = s.metrics.get(name)
+            if m is None or math.isnan(m.estimate):
+                cells.append(NA)
+            elif math.isnan(m.ci_low) or math.isnan(m.ci_high):
+                cells.append(fmt_num(m.estimate))
+            else:
+                cells.append(f"{fmt_num(m.estimate)} {fmt_ci(m.ci_low, m.ci_high)}")
+        rows.append(cells)
+    return rows
 
 
 BON_HEADER = ["k", "judge", "oracle", "random", "recovery", "prompts"]

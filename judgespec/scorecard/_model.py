@@ -38,6 +38,7 @@ __all__ = [
     "RunRecord",
     "Scorecard",
     "ScorecardError",
+    "Slice",
     "TieGroup",
 ]
 
@@ -138,6 +139,8 @@ class RunRecord(RunInfo):
     """Version of judgespec that built the scorecard."""
     created_at: str = Field(pattern=CREATED_AT_PATTERN)
     """When the scorecard was built: ISO-8601 in UTC, e.g. ``2025-01-31T12:00:00Z``."""
+    tie_column: Literal["judge_score", "judge_score_raw"] = "judge_score"
+    """The column ``tie_rate``, ``top_tie_rate`` and the tie histogram counted ties on: ``judge_score_raw`` (the judge's scores before an engine-level tie break) when the candidates carry it, else ``judge_score``."""
 
 
 class Counts(_Model):
@@ -241,6 +244,19 @@ class Diagnostics(_Model):
     """Histogram of within-prompt tie group sizes, ascending by size."""
 
 
+class Slice(_Model):
+    """The audit recomputed within one value of a prompt-level column."""
+
+    by: str = Field(min_length=1)
+    """The slice column, e.g. ``category``."""
+    value: str
+    """The column's value shared by this slice's prompts (non-string values as JSON text)."""
+    counts: Counts
+    """What went into this slice's audit."""
+    metrics: dict[str, Metric]
+    """Every metric within the slice, with a cluster-bootstrap interval over its prompts."""
+
+
 class Scorecard(_Model):
     """The standardized, versioned result of one audit of one judge contract.
 
@@ -266,6 +282,8 @@ class Scorecard(_Model):
     """Prompt ids whose top judge scores are tied or within the escalation margin."""
     diagnostics: Diagnostics | None = None
     """Plot samples for the HTML report; null when left out."""
+    slices: list[Slice] = Field(default_factory=list)
+    """Per-value audits of a slice column (``--by``), sorted by value; empty without one."""
 
     @property
     def all_warnings(self) -> list[str]:

@@ -14,6 +14,8 @@ from judgespec.scorecard._format import (
     header_items,
     metric_header,
     metric_rows,
+    slice_header,
+    slice_rows,
 )
 from judgespec.scorecard._model import Scorecard
 from judgespec.scorecard._svg import Series, bar_chart, line_chart, scatter_chart
@@ -106,7 +108,7 @@ def _diagnostics(sc: Scorecard) -> str:
     ties = bar_chart(
         [(str(t.size), float(t.groups)) for t in d.tie_groups],
         title="Within-prompt tie groups" + _metric_note(sc, "tie_rate"),
-        x_label="size of a group of equal judge scores",
+        x_label=f"size of a group of equal scores ({sc.run.tie_column})",
         y_label="groups",
     )
     return (
@@ -151,7 +153,7 @@ def render_html(sc: Scorecard) -> str:
     """The scorecard as one standalone HTML page (deterministic; no external assets).
 
     Contains the contract and run header, contract warnings, the metrics table, the
-    best-of-k curve (judge vs oracle vs random utility), global vs within-prompt
+    slice table (with ``--by``), the best-of-k curve (judge vs oracle vs random utility), global vs within-prompt
     scatter plots and the tie histogram (when the scorecard has diagnostics), counts,
     gates and the first 50 escalated prompt ids. All text is HTML-escaped.
     """
@@ -166,6 +168,12 @@ def render_html(sc: Scorecard) -> str:
     ]
     parts += [f'<div class="warn"><strong>warning:</strong> {escape(w)}</div>' for w in sc.all_warnings]
     parts += ["<h2>Metrics</h2>", _metrics(sc)]
+    if sc.slices:
+        header = slice_header(sc)
+        parts += [
+            f"<h2>Slices by {escape(sc.slices[0].by)}</h2>",
+            _table(header, slice_rows(sc), [False] + [True] * (len(header) - 1)),
+        ]
     if sc.bon_curve:
         parts += ["<h2>Best-of-k curve</h2>", _bon(sc)]
     parts.append(_diagnostics(sc))

@@ -14,6 +14,8 @@ from judgespec.scorecard._format import (
     header_items,
     metric_header,
     metric_rows,
+    slice_header,
+    slice_rows,
 )
 from judgespec.scorecard._model import Scorecard
 
@@ -56,6 +58,10 @@ def render_markdown(sc: Scorecard) -> str:
         lines += [f"- **warning:** {md_cell(w)}" for w in sc.all_warnings]
     lines += ["", "## Metrics", ""]
     lines += md_table(metric_header(sc), metric_rows(sc), "lrrrl")
+    if sc.slices:
+        lines += ["", f"## Slices by {md_cell(sc.slices[0].by)}", ""]
+        header = slice_header(sc)
+        lines += md_table(header, slice_rows(sc), "l" + "r" * (len(header) - 1))
     if sc.bon_curve:
         lines += ["", "## Best-of-k curve", ""]
         lines += md_table(BON_HEADER, bon_rows(sc), "r" * len(BON_HEADER))

@@ -14,6 +14,8 @@ from judgespec.scorecard._format import (
     header_items,
     metric_header,
     metric_rows,
+    slice_header,
+    slice_rows,
 )
 from judgespec.scorecard._model import Scorecard
 
@@ -41,6 +43,17 @@ def _metrics(sc: Scorecard) -> Table:
         table.add_column(column, justify="right")
     table.add_column(note, style="dim")
     for row in metric_rows(sc):
+        table.add_row(*(Text(cell) for cell in row))
+    return table
+
+
+def _slices(sc: Scorecard) -> Table:
+    table = Table(title=f"Slices by {sc.slices[0].by}", title_justify="left")
+    header = slice_header(sc)
+    table.add_column(header[0])
+    for column in header[1:]:
+        table.add_column(column, justify="right")
+    for row in slice_rows(sc):
         table.add_row(*(Text(cell) for cell in row))
     return table
 
@@ -75,7 +88,8 @@ def render_terminal(sc: Scorecard, console: Console | None = None) -> None:
     """Print the scorecard to ``console`` (default: a new rich Console on stdout).
 
     Shows the contract and run header with counts, contract warnings in yellow, the
-    metrics table (estimate, interval, n), the best-of-k curve, gate outcomes and the
+    metrics table (estimate, interval, n), the slice table (with ``--by``), the
+    best-of-k curve, gate outcomes and the
     number of escalated prompts. User-supplied text is never read as rich markup.
     """
     out = console if console is not None else Console()
@@ -84,6 +98,8 @@ def render_terminal(sc: Scorecard, console: Console | None = None) -> None:
     for warning in sc.all_warnings:
         out.print(Text(f"warning: {warning}", style="yellow"))
     out.print(_metrics(sc))
+    if sc.slices:
+        out.print(_slices(sc))
     if sc.bon_curve:
         out.print(_bon(sc))
     if sc.gates:

@@ -90,8 +90,9 @@ def test_judgebench_pairwise_file_becomes_two_presentations(tmp_path: Path) -> N
     # matched pairs: 1 (consistent) and 2 (inconsistent, first slot twice); 3 has a null
     assert m["position_consistency"].estimate == pytest.approx(0.5)
     assert m["preference_fairness"].estimate == pytest.approx(1.0)
-    # credit: pair 1 +2 -> 1, pair 2 +1 - 1 = 0 -> 1/2, pair 3 tie + null = 0 -> 1/2
-    assert m["pairwise_accuracy"].estimate == pytest.approx(2 / 3)
+    # votes: pair 1 +2 -> correct, pair 2 +1 - 1 = 0 and pair 3 tie + null = 0: zero sums
+    assert m["pairwise_accuracy"].estimate == pytest.approx(1 / 3)
+    assert m["pairwise_zero_sum_rate"].estimate == pytest.approx(2 / 3)
     assert result.counts.comparison_parse_failures == 1
 
 

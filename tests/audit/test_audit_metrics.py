@@ -381,7 +381,7 @@ def test_metric_names_are_reported_in_order(make_table: Callable[..., Candidates
         "recovery", "top1_accuracy", "regret", "r_global", "r_within", "within_share_judge",
         "within_share_oracle", "tie_rate", "top_tie_rate", "sign_agreement", "kappa",
         "position_consistency", "preference_fairness", "pairwise_accuracy",
-        "transitivity_violations", "length_bias", "prefer_longer", "repeat_agreement",
+        "pairwise_zero_sum_rate", "transitivity_violations", "length_bias", "prefer_longer", "repeat_agreement",
         "parse_failure_rate",
     )  # fmt: skip
 

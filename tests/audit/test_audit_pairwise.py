@@ -59,12 +59,14 @@ def test_hand_worked_pairwise_example() -> None:
     # inconsistent: {x,z} lean +1 (first slot twice), {y,z} lean -1/2 -> (1 - 1/2) / 2
     assert m["preference_fairness"].estimate == pytest.approx(0.25)
     assert m["preference_fairness"].n == 2
-    # credit per pair (votes summed over orders, toward the oracle-better candidate):
-    #   q: {x,y} +2 -> 1, {x,z} 0 -> 1/2, {y,z} 0 + 1 -> 1        = 2.5
-    #   r: {u,v} u wins, u better -> 1; {v,w} v wins, w better -> 0; {w,u} -> 0 = 1
-    #   s: all three right -> 3;   total 6.5 over 9 pairs
-    assert m["pairwise_accuracy"].estimate == pytest.approx(6.5 / 9)
+    # votes summed over orders, toward the oracle-better candidate (correct when > 0):
+    #   q: {x,y} +2 correct, {x,z} 0 zero sum, {y,z} 0 + 1 correct   = 2 correct, 1 zero
+    #   r: {u,v} u wins, u better -> correct; {v,w} v wins, w better; {w,u} wrong = 1
+    #   s: all three right -> 3;   total 6 correct of 9 pairs, 1 zero sum
+    assert m["pairwise_accuracy"].estimate == pytest.approx(6 / 9)
     assert m["pairwise_accuracy"].n == 9
+    assert m["pairwise_zero_sum_rate"].estimate == pytest.approx(1 / 9)
+    assert m["pairwise_zero_sum_rate"].n == 9
     # decided triads: r (cycle) and s (transitive); q's {x,z} has no majority
     assert m["transitivity_violations"].estimate == pytest.approx(0.5)
     assert m["transitivity_violations"].n == 2
@@ -116,12 +118,13 @@ def independent_pairwise(
             else:
                 inconsistent += 1
                 lean += ([w1, w2].count("first") - [w1, w2].count("second")) / 2
-    credit = pairs = 0.0
+    correct = zero = pairs = 0.0
     for (p, lo, hi), vs in votes.items():
         if oracle[(p, lo)] != oracle[(p, hi)]:
             pairs += 1
             total = sum(vs) * (1 if oracle[(p, lo)] > oracle[(p, hi)] else -1)
-            credit += 1.0 if total > 0 else 0.5 if total == 0 else 0.0
+            correct += total > 0
+            zero += total == 0
     majority = {k: np.sign(sum(v)) for k, v in votes.items()}
     triads = cycles = 0
     by_prompt: dict[str, list[str]] = defaultdict(list)
@@ -137,7 +140,8 @@ def independent_pairwise(
     return {
         "position_consistency": consistent / matched if matched else math.nan,
         "preference_fairness": lean / inconsistent if inconsistent else math.nan,
-        "pairwise_accuracy": credit / pairs if pairs else math.nan,
+        "pairwise_accuracy": correct / pairs if pairs else math.nan,
+        "pairwise_zero_sum_rate": zero / pairs if pairs else math.nan,
         "transitivity_violations": cycles / triads if triads else math.nan,
     }
 

@@ -96,12 +96,13 @@ def test_adding_the_adversarial_candidate_inflates_selection_metrics(
     assert lift3 > lift2
 
 
-def judgebench_rule(path: Path) -> float:
+def judgebench_rule(path: Path, *, zero_sum_credit: float = 0.0) -> float:
     """Pairwise accuracy written from JudgeBench's rule (arXiv 2410.12784, both orders).
 
     Votes: the first judgment's decision as is, the second's flipped back to the
     original letters; +1 for the correct letter, -1 for the other, 0 otherwise. A pair
-    is correct when the sum is positive; a zero sum is a tie, credited 1/2 here.
+    is correct when the sum is positive; a zero sum earns ``zero_sum_credit`` (0 in
+    JudgeBench; 1/2 is the expected credit of a random tie-break).
     """
     flip = {"A>B": "B>A", "B>A": "A>B"}
     credit = 0.0
@@ -115,7 +116,7 @@ def judgebench_rule(path: Path) -> float:
             label = rec["label"]
             decisions = [judgments[0]["decision"], flip.get(judgments[1]["decision"])]
             counter = sum((d == label) - (d == flip[label]) for d in decisions)
-            credit += 1.0 if counter > 0 else 0.5 if counter == 0 else 0.0
+            credit += 1.0 if counter > 0 else zero_sum_credit if counter == 0 else 0.0
             pairs += 1
     return credit / pairs
 
@@ -144,7 +145,7 @@ def test_judgebench_o1_mini_pairwise(audit_data: Path) -> None:
     # prompt abstains and top-1 is the half-credit reading (a zero vote sum ties)
     assert result.counts.abstentions == 0
     assert result.counts.derived_scores == 700
-    assert m["top1_accuracy"].estimate == pytest.approx(judgebench_rule(path))
+    assert m["top1_accuracy"].estimate == pytest.approx(judgebench_rule(path, zero_sum_credit=0.5))
     assert m["recovery"].estimate == pytest.approx(2 * m["top1_accuracy"].estimate - 1)
 
 
@@ -165,9 +166,11 @@ def test_judgebench_reward_models_against_o1_mini(
     assert set(table.prompt_ids) == {r["prompt_id"] for r in pairs}  # the same 350 pairs
     top1 = pointwise.metrics["top1_accuracy"].estimate
     assert 0.0 <= top1 <= 1.0
-    # a pointwise model's decisions in both orders, scored by the JudgeBench rule, give
-    # the same number as best-of-2 selection from its (order-averaged) scores
-    assert top1 == pytest.approx(judgebench_rule(path))
-    assert pairwise_audit(path).metrics["pairwise_accuracy"].estimate == pytest.approx(top1)
+    # a pointwise model's decisions in both orders, scored by the JudgeBench vote sum with
+    # half credit for a zero sum, give the same number as best-of-2 selection from its
+    # (order-averaged) scores
+    assert top1 == pytest.approx(judgebench_rule(path, zero_sum_credit=0.5))
+    recorded = pairwise_audit(path).metrics["pairwise_accuracy"].estimate
+    assert recorded == pytest.approx(judgebench_rule(path))
     # o1-mini judging the same pairs pairwise does better (observed here, not a target)
-    assert o1_mini.metrics["pairwise_accuracy"].estimate > top1
+    assert o1_mini.metrics["top1_accuracy"].estimate > top1

@@ -114,3 +114,10 @@ def test_an_undefined_metric_gives_an_undefined_difference_with_the_reason() -> 
     assert pc.reason is not None and pc.reason.startswith("undefined for ref: no comparisons table")
     # only the defined difference is in the Holm family: adjusted p equals the raw one
     assert by_metric["recovery"].p_holm == by_metric["recovery"].p_value
+
+
+def test_every_metric_has_a_range_for_clipping() -> None:
+    from judgespec.audit import METRIC_NAMES
+    from judgespec.audit._joint import METRIC_RANGES
+
+    assert set(METRIC_RANGES) == set(METRIC_NAMES)

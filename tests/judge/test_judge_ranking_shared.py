@@ -60,3 +60,30 @@ def test_a_contract_scores_its_recorded_comparisons_as_the_engine_did(
         assert recorded.metrics[name].estimate == pytest.approx(live.metrics[name].estimate), name
     assert recorded.bon_curve == live.bon_curve
     assert recorded.counts.derived_scores == len(unscored)
+
+
+def test_judge_and_score_slices_a_live_pairwise_audit() -> None:
+    from judgespec.pipeline import judge_and_score
+
+    data = rows(DATA)
+    for row in data:
+        row["oracle"] = float(row["response"].split("q=")[1][0])
+        row["family"] = "even" if int(row["prompt_id"][1:]) % 2 == 0 else "odd"
+    outcome = judge_and_score(
+        contract(PAIRWISE), data, backend=ScriptedJudge(), n_bootstrap=0, by="family"
+    )
+    slices = {s.value: s for s in outcome.scorecard.slices}
+    assert sorted(slices) == ["even", "odd"]
+    assert slices["even"].counts.prompts == 2
+    # the scripted judge ranks by quality exactly: perfect selection in every slice
+    assert all(s.metrics["top1_accuracy"].estimate == 1.0 for s in slices.values())
+
+
+def test_judge_and_score_checks_the_slice_column_before_judging() -> None:
+    from judgespec import AuditDataError
+    from judgespec.pipeline import judge_and_score
+
+    judge = ScriptedJudge()
+    with pytest.raises(AuditDataError, match="slice column 'family' is missing"):
+        judge_and_score(contract(PAIRWISE), rows(DATA), backend=judge, n_bootstrap=0, by="family")
+    assert judge.calls == 0

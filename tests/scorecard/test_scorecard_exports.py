@@ -20,6 +20,7 @@ EXPECTED = {
     "RunRecord",
     "Scorecard",
     "ScorecardError",
+    "Slice",
     "TieGroup",
     "apply_gates",
     "build_scorecard",

@@ -40,6 +40,7 @@ TOP_LEVEL_KEYS = [
     "gates",
     "escalations",
     "diagnostics",
+    "slices",
 ]
 
 
