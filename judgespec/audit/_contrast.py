@@ -258,7 +258,9 @@ def _contrast_iv(
     if len(set(labels)) != len(labels):
         dup = sorted({x for x in labels if labels.count(x) > 1})
         raise ValueError(f"judge labels must be unique; {_sample(dup)} occur(s) twice: give each a label")
-    names = list(HEADLINE_METRICS) if metrics is None else list(metrics)  # type: ignore[call-overload]
+    if metrics is not None and (isinstance(metrics, str) or not isinstance(metrics, Sequence)):
+        raise TypeError("metrics must be a sequence of metric names or None")
+    names = list(HEADLINE_METRICS) if metrics is None else [str(m) for m in metrics]
     unknown = [m for m in names if m not in METRIC_NAMES]
     if unknown or not names:
         raise ValueError(

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ._base import fail
+
+if TYPE_CHECKING:
+    from ..contract import Gate
+    from ..scorecard import Contrast
 
 __all__ = ["audit_contracts", "contrast", "parse_gate", "write_contrast_outputs"]
 
@@ -17,7 +22,7 @@ _GATE = re.compile(
 )
 
 
-def parse_gate(text: str) -> object:
+def parse_gate(text: str) -> Gate:
     """A gate written ``METRIC>=X`` or ``METRIC<=X``, optionally ``@ci_low|estimate|ci_high``."""
     from ..contract import Gate
 
@@ -35,11 +40,10 @@ def parse_gate(text: str) -> object:
     )
 
 
-def write_contrast_outputs(contrast: object, out_dir: Path) -> list[Path]:
+def write_contrast_outputs(contrast: Contrast, out_dir: Path) -> list[Path]:
     """Write contrast.json, contrast.md and contrast.html into ``out_dir``."""
-    from ..scorecard import Contrast, render_contrast_html, render_contrast_markdown, write_contrast
+    from ..scorecard import render_contrast_html, render_contrast_markdown, write_contrast
 
-    assert isinstance(contrast, Contrast)
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path = write_contrast(contrast, out_dir / "contrast.json")
     md_path = out_dir / "contrast.md"
@@ -102,7 +106,7 @@ def contrast(
             confidence=confidence,
             interval=interval,
             intersect=intersect,
-            gates=parsed_gates,  # type: ignore[arg-type]
+            gates=parsed_gates,
         )
     except ValueError as exc:
         fail(str(exc))
@@ -179,7 +183,7 @@ def audit_contracts(
             cache.close()
     result = contrast_judged_sets(
         sets, n_bootstrap=n_bootstrap, seed=seed, interval=interval,
-        gates=parsed_gates,  # type: ignore[arg-type]
+        gates=parsed_gates,
     )  # fmt: skip
     if not quiet:
         render_contrast_terminal(result)
