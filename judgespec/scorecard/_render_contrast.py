@@ -29,6 +29,13 @@ def _signed(value: float) -> str:
     return text if text == NA or text.startswith("-") or float(text) == 0.0 else "+" + text
 
 
+def _value(estimate: float, low: float, high: float) -> str:
+    """``estimate [low, high]``; ``n/a`` alone for an undefined metric."""
+    if math.isnan(estimate):
+        return NA
+    return f"{fmt_num(estimate)} {fmt_ci(low, high)}"
+
+
 def _header(contrast: Contrast, judge: str) -> list[str]:
     ci = ci_label(contrast.run.confidence)
     ref = contrast.judges[0].label
@@ -41,8 +48,8 @@ def _row(row: ContrastRow) -> list[str]:
     diff = NA if math.isnan(d.estimate) else f"{_signed(d.estimate)} {fmt_ci(d.ci_low, d.ci_high)}"
     return [
         row.metric,
-        f"{fmt_num(ref.estimate)} {fmt_ci(ref.ci_low, ref.ci_high)}",
-        f"{fmt_num(judge.estimate)} {fmt_ci(judge.ci_low, judge.ci_high)}",
+        _value(ref.estimate, ref.ci_low, ref.ci_high),
+        _value(judge.estimate, judge.ci_low, judge.ci_high),
         diff,
         fmt_p(row.p_value),
         fmt_p(row.p_holm),

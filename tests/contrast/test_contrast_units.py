@@ -115,6 +115,13 @@ def test_an_undefined_metric_gives_an_undefined_difference_with_the_reason() -> 
     # only the defined difference is in the Holm family: adjusted p equals the raw one
     assert by_metric["recovery"].p_holm == by_metric["recovery"].p_value
 
+    from judgespec.scorecard import ContrastJudge, build_contrast, render_contrast_markdown
+
+    judges = [ContrastJudge(label=x, source=x, tie_policy="expected") for x in ("ref", "pairs")]
+    md = render_contrast_markdown(build_contrast(result, judges=judges, created_at="2026-01-01T00:00:00Z"))
+    assert "| position_consistency | n/a | 0.000 [" not in md
+    assert "| position_consistency | n/a | n/a | n/a | n/a | n/a |" in md
+
 
 def test_every_metric_has_a_range_for_clipping() -> None:
     from judgespec.audit import METRIC_NAMES
