@@ -21,6 +21,7 @@ from ._backend import (
     Generation,
     JudgeBackend,
     TokenScoreRequest,
+    VerdictChoices,
     available_backends,
     make_backend,
     register_backend,
@@ -43,6 +44,7 @@ from ._parse import (
     expected_score,
     parse_pair,
     parse_score,
+    verdict_choices,
 )
 from ._paths import cache_dir
 from ._render import request_hash
@@ -65,6 +67,7 @@ __all__ = [
     "ReplayBackend",
     "TokenScoreRequest",
     "TransformersBackend",
+    "VerdictChoices",
     "aggregate_values",
     "aggregate_verdicts",
     "available_backends",
@@ -85,6 +88,7 @@ __all__ = [
     "register_backend",
     "request_hash",
     "resolve_local_revision",
+    "verdict_choices",
     "win_matrix",
     "win_share",
     "write_jsonl",

@@ -11,7 +11,7 @@ starts, so an interrupted run loses at most the batch in flight.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -22,7 +22,15 @@ from ._backend import GenerateRequest, Generation, JudgeBackend, TokenScoreReque
 from ._cache import JudgeCache, decode_floats, encode_floats
 from ._render import JudgeRequest, request_hash
 
-__all__ = ["DEFAULT_BATCH_SIZE", "Call", "Counters", "Reply", "Runner", "judge_identity"]
+__all__ = [
+    "DEFAULT_BATCH_SIZE",
+    "Call",
+    "Counters",
+    "LazyBackend",
+    "Reply",
+    "Runner",
+    "judge_identity",
+]
 
 DEFAULT_BATCH_SIZE = 16
 """Batch size for backends that do not say (no ``batch_size`` attribute)."""
@@ -76,7 +84,31 @@ class Counters:
     by_judge: dict[int, int] = field(default_factory=dict)
 
 
-def judge_identity(backend: JudgeBackend, judge: JudgeModel) -> str:
+class LazyBackend:
+    """A judge's backend, built on first use: a run answered from the cache builds none.
+
+    ``name`` is known before the backend exists (the registry's backends are named as
+    contracts name them), so cache keys need no model.
+    """
+
+    def __init__(self, name: str, build: Callable[[], JudgeBackend]) -> None:
+        self.name = name
+        self._build = build
+        self._backend: JudgeBackend | None = None
+
+    @property
+    def built(self) -> bool:
+        """Whether the backend has been built."""
+        return self._backend is not None
+
+    def get(self) -> JudgeBackend:
+        """The backend (built now if it was not yet)."""
+        if self._backend is None:
+            self._backend = self._build()
+        return self._backend
+
+
+def judge_identity(backend: JudgeBackend | LazyBackend, judge: JudgeModel) -> str:
     """The cache's judge key: ``<backend name>|<model>|<revision>``."""
     return f"{backend.name}|{judge.model}|{judge.revision or '-'}"
 
@@ -162,7 +194,7 @@ class Runner:
     def __init__(
         self,
         judges: Sequence[JudgeModel],
-        backends: Sequence[JudgeBackend],
+        backends: Sequence[JudgeBackend | LazyBackend],
         *,
         fingerprint: str,
         cache: JudgeCache | None,
@@ -212,8 +244,8 @@ class Runner:
         calls: list[tuple[Call, str]],
         answers: dict[tuple[int, str, int], Reply],
     ) -> None:
-        backend, judge = self.backends[j], self.judges[j]
-        identity = judge_identity(backend, judge)
+        slot, judge = self.backends[j], self.judges[j]
+        identity = judge_identity(slot, judge)
         unique: dict[tuple[str, int], Call] = {}
         for call, digest in calls:
             unique.setdefault((digest, call.sample), call)
@@ -226,6 +258,9 @@ class Runner:
             self._progress.advance(len(cached))
         self._progress.advance(duplicates)
         todo = [(key, call) for key, call in unique.items() if (j, *key) not in answers]
+        if not todo:
+            return
+        backend = slot.get() if isinstance(slot, LazyBackend) else slot
         size = getattr(backend, "batch_size", DEFAULT_BATCH_SIZE)
         if not isinstance(size, int) or size < 1:
             size = DEFAULT_BATCH_SIZE
@@ -252,6 +287,7 @@ class Runner:
         requests = [call.request for _, call in batch]
         replies: list[Reply]
         if isinstance(requests[0], GenerateRequest):
+            self._check_constrainable(backend, requests)
             gens: list[Generation] = backend.generate(
                 [r for r in requests if isinstance(r, GenerateRequest)]
             )
@@ -272,6 +308,18 @@ class Runner:
             ]
         self.counters.model_seconds += time.perf_counter() - started
         return replies
+
+    @staticmethod
+    def _check_constrainable(backend: JudgeBackend, requests: Sequence[object]) -> None:
+        constrained = any(
+            isinstance(r, GenerateRequest) and r.constraint is not None for r in requests
+        )
+        if constrained and not getattr(backend, "constrained_decoding", False):
+            raise BackendError(
+                f"backend '{backend.name}' cannot constrain decoding (the contract sets "
+                "protocol.constrain); use backend 'transformers' or 'inspect', or remove "
+                "protocol.constrain"
+            )
 
     @staticmethod
     def _check(
