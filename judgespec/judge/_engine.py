@@ -39,7 +39,7 @@ from ._output import JudgeOutput, JudgeStats
 from ._pairwise import round_robin
 from ._pointwise import Scored, logprob_scores, pointwise_scores
 from ._render import reference_request
-from ._runner import Call, LazyBackend, Runner
+from ._runner import Call, LazyBackend, ProgressCallback, Runner
 from ._ties import break_ties
 from ._tournament import run_tournament
 
@@ -160,7 +160,7 @@ def judge_candidates(
     backend: JudgeBackend | None = None,
     backends: Sequence[JudgeBackend] | None = None,
     cache: JudgeCache | None = None,
-    progress: bool = False,
+    progress: bool | ProgressCallback = False,
 ) -> JudgeOutput:
     """Judge candidates-table rows under a contract.
 
@@ -174,13 +174,15 @@ def judge_candidates(
         field``, and any other fields (kept as they are).
     backend
         Serve every judge with this backend (default: each judge's own backend from
-        the registry, see :func:`judgespec.judge.make_backend`).
+        the registry, see :func:`judgespec.judge.make_backend`, built only when a
+        judge call misses the cache).
     backends
         One backend per judge of a panel, in panel order (instead of ``backend``).
     cache
         Answer repeated judge calls from (and store new ones in) this cache.
     progress
-        Show a progress bar on stderr.
+        Show a progress bar on stderr; or a callable ``(done, added)`` told of judgments
+        done and added to the total as the run goes (for a caller's own display).
 
     Returns
     -------

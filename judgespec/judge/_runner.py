@@ -27,6 +27,7 @@ __all__ = [
     "Call",
     "Counters",
     "LazyBackend",
+    "ProgressCallback",
     "Reply",
     "Runner",
     "judge_identity",
@@ -138,12 +139,20 @@ def _decode(call: Call, digest: str, value: dict[str, Any]) -> Reply:
     )
 
 
-class _Progress:
-    """A rich progress bar on stderr (judgments done, throughput, time left)."""
+ProgressCallback = Callable[[int, int], None]
+"""Progress hook ``(judgments done since the last call, judgments added to the total)``."""
 
-    def __init__(self, enabled: bool) -> None:
+
+class _Progress:
+    """A rich progress bar on stderr (judgments done, throughput, time left), or a hook."""
+
+    def __init__(self, enabled: bool | ProgressCallback) -> None:
         self._bar: Any = None
         self._task: Any = None
+        self._hook: ProgressCallback | None = None
+        if callable(enabled):
+            self._hook = enabled
+            return
         if not enabled:
             return
         from rich.console import Console
@@ -172,11 +181,15 @@ class _Progress:
         self._bar.start()
 
     def add_total(self, n: int) -> None:
+        if self._hook is not None:
+            self._hook(0, n)
         if self._bar is not None:
             total = self._bar.tasks[0].total or 0
             self._bar.update(self._task, total=total + n)
 
     def advance(self, n: int) -> None:
+        if self._hook is not None and n:
+            self._hook(n, 0)
         if self._bar is not None:
             self._done += n
             elapsed = max(time.perf_counter() - self._start, 1e-9)
@@ -198,7 +211,7 @@ class Runner:
         *,
         fingerprint: str,
         cache: JudgeCache | None,
-        progress: bool = False,
+        progress: bool | ProgressCallback = False,
     ) -> None:
         self.judges = list(judges)
         self.backends = list(backends)

@@ -449,7 +449,13 @@ def _load(judge: JudgeModel, device: str, dtype: Any) -> tuple[Any, Any]:
 
     import transformers
 
-    from ._embedded import EMBEDDED_MODEL_ID, directory_sha256, gguf_sha256, load_embedded
+    from ._embedded import (
+        EMBEDDED_MODEL_ID,
+        directory_sha256,
+        gguf_sha256,
+        load_embedded,
+        quiet_loading,
+    )
 
     revision = judge.revision
     if judge.model == EMBEDDED_MODEL_ID:
@@ -475,8 +481,9 @@ def _load(judge: JudgeModel, device: str, dtype: Any) -> tuple[Any, Any]:
     try:
         auto_model: Any = transformers.AutoModelForCausalLM
         auto_tokenizer: Any = transformers.AutoTokenizer
-        tokenizer = auto_tokenizer.from_pretrained(source, **kwargs)
-        model = auto_model.from_pretrained(source, dtype=dtype, **kwargs).to(device)
+        with quiet_loading():
+            tokenizer = auto_tokenizer.from_pretrained(source, **kwargs)
+            model = auto_model.from_pretrained(source, dtype=dtype, **kwargs).to(device)
     except OSError as exc:
         raise BackendError(f"cannot load judge model '{source}': {exc}") from None
     model.eval()
