@@ -40,6 +40,7 @@ def score_tables(
     seed: int = 0,
     n_bootstrap: int = 2000,
     confidence: float = 0.95,
+    interval: str = "studentized",
     created_at: str | None = None,
     source: str = "<rows>",
     warnings: Sequence[str] = (),
@@ -49,7 +50,10 @@ def score_tables(
     The tie policy and gates come from the contract when one is given (audit-level tie
     policies ``expected``, ``seeded_random``, ``first_position``, ``abstain``; the
     engine-level ones have already separated ties in the judge scores and are scored
-    as ``expected``).
+    as ``expected``). Candidates without judge scores get selection scores derived from
+    the comparisons with the contract's ranking (win share; a tournament's Copeland,
+    Bradley-Terry or knockout). ``interval`` is the bootstrap interval method
+    (``studentized`` or ``percentile``, see :func:`judgespec.audit.run_audit`).
     """
     from .audit import CandidatesTable, ComparisonsTable, run_audit
     from .scorecard import RunInfo, build_scorecard
@@ -61,25 +65,27 @@ def score_tables(
         else None
     )
     tie_policy = "expected"
+    ranking = "win_share"
     margin = 0.0
     audit_seed = seed
     if loaded is not None:
         tp = loaded.contract.tie_policy
-        tie_policy = {
-            "seeded_random": "random",
-            "first_position": "first",
-            "abstain": "abstain",
-        }.get(tp.kind, "expected")
+        tie_policy = tp.kind  # run_audit accepts every contract tie-policy name
         margin = tp.margin
         if tp.kind == "seeded_random":
             audit_seed = tp.seed
+        protocol = loaded.contract.protocol
+        if protocol.kind == "tournament":
+            ranking = "knockout" if protocol.format == "knockout" else protocol.ranking
     result = run_audit(
         table,
         comparisons,
         tie_policy=tie_policy,
+        ranking=ranking,
         n_bootstrap=n_bootstrap,
         seed=audit_seed,
         confidence=confidence,
+        interval=interval,
         escalation_margin=margin,
     )
     return build_scorecard(

@@ -4,19 +4,31 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
+from ..judge._aggregate import RANKINGS, Ranking
 from ._agreement import agreement_stats
-from ._bootstrap import percentile_interval, resample_sums
+from ._bootstrap import DEFAULT_INTERVAL_METHOD, INTERVAL_METHODS, bootstrap_statistics
+from ._derived import derive_from_presentations
 from ._groups import Float, group_mean_rows
-from ._judgeside import escalations, judge_side_stats, judged_rows, tie_group_sizes
-from ._metrics import METRICS, Context, Sums
+from ._joint import clip_interval, fallback_caveat, metric_statistic
+from ._judgeside import Judged, escalations, judge_side_stats, judged_rows, tie_group_sizes
+from ._metrics import METRICS, Context, MetricSpec, Sums
 from ._pairwise import Presentations, pairwise_stats, resolve
 from ._reliability import parse_stats, repeat_stats
 from ._result import AuditCounts, AuditDiagnostics, AuditResult, BonPoint, MetricEstimate
-from ._selection import TIE_POLICIES, Eligible, eligible_rows, selection_stats
+from ._selection import (
+    TIE_POLICIES,
+    TIE_POLICY_NAMES,
+    Eligible,
+    Selection,
+    eligible_rows,
+    selection_stats,
+)
 from ._table import WINNER_NULL, CandidatesTable, ComparisonsTable
 
 SCATTER_POINTS = 1000
@@ -30,20 +42,28 @@ class _Args:
     presentations: Presentations | None
     """The comparisons resolved to candidate rows."""
     tie_policy: str
+    """The tie-policy name as given."""
+    tie_rule: str
+    """The audit rule it means (``expected``, ``first``, ``random`` or ``abstain``)."""
+    derived: int
+    """Candidates whose judge score was derived from comparisons."""
     n_bootstrap: int
     seed: int
     confidence: float
     escalation_margin: float
+    interval: str = DEFAULT_INTERVAL_METHOD
 
 
 def _audit_iv(
     candidates: object,
     comparisons: object,
     tie_policy: object,
+    ranking: object,
     n_bootstrap: object,
     seed: object,
     confidence: object,
     escalation_margin: object,
+    interval: object = DEFAULT_INTERVAL_METHOD,
 ) -> _Args:
     """Input validation for :func:`run_audit` (raises TypeError / ValueError)."""
     if not isinstance(candidates, CandidatesTable):
@@ -55,8 +75,14 @@ def _audit_iv(
         raise TypeError(
             f"comparisons must be a ComparisonsTable or None, got {type(comparisons).__name__}"
         )
-    if tie_policy not in TIE_POLICIES:
+    if not isinstance(tie_policy, str) or tie_policy not in TIE_POLICIES:
         raise ValueError(f"tie_policy must be one of {', '.join(TIE_POLICIES)}; got {tie_policy!r}")
+    if not isinstance(ranking, str) or ranking not in RANKINGS:
+        raise ValueError(f"ranking must be one of {', '.join(RANKINGS)}; got {ranking!r}")
+    if interval not in INTERVAL_METHODS:
+        raise ValueError(
+            f"interval must be one of {', '.join(INTERVAL_METHODS)}; got {interval!r}"
+        )
     for name, value in (("n_bootstrap", n_bootstrap), ("seed", seed)):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 0:
             raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
@@ -79,16 +105,25 @@ def _audit_iv(
         )
     assert isinstance(n_bootstrap, numbers.Integral) and isinstance(seed, numbers.Integral)
     assert isinstance(confidence, numbers.Real) and isinstance(escalation_margin, numbers.Real)
+    # every comparison must name a known candidate (AuditDataError otherwise)
+    presentations = None if comparisons is None else resolve(candidates, comparisons)
+    table = candidates
+    if comparisons is not None and presentations is not None:
+        table = derive_from_presentations(
+            candidates, comparisons, presentations, cast(Ranking, ranking)
+        )
     return _Args(
-        candidates=candidates,
+        candidates=table,
         comparisons=comparisons,
-        # every comparison must name a known candidate (AuditDataError otherwise)
-        presentations=None if comparisons is None else resolve(candidates, comparisons),
-        tie_policy=str(tie_policy),
+        presentations=presentations,
+        tie_policy=tie_policy,
+        tie_rule=TIE_POLICY_NAMES[tie_policy],
+        derived=int(np.count_nonzero(np.isnan(candidates.judge) & ~np.isnan(table.judge))),
         n_bootstrap=int(n_bootstrap),
         seed=int(seed),
         confidence=float(confidence),
         escalation_margin=float(escalation_margin),
+        interval=str(interval),
     )
 
 
@@ -97,10 +132,12 @@ def run_audit(
     comparisons: ComparisonsTable | None = None,
     *,
     tie_policy: str = "expected",
+    ranking: str = "win_share",
     n_bootstrap: int = 2000,
     seed: int = 0,
     confidence: float = 0.95,
     escalation_margin: float = 0.0,
+    interval: str = DEFAULT_INTERVAL_METHOD,
 ) -> AuditResult:
     """Audit a judge's best-of-n selection: every metric with a cluster-bootstrap interval.
 
@@ -110,14 +147,24 @@ def run_audit(
         The candidates table (oracle utility and judge score per candidate).
     comparisons
         Optional pairwise verdicts on the same candidates (position consistency,
-        preference fairness, pairwise accuracy, transitivity).
+        preference fairness, pairwise accuracy, transitivity). A prompt whose
+        candidates carry no judge score gets selection scores derived from its
+        comparisons (see ``ranking``), so a pairwise judge has recovery, top-1
+        accuracy, regret and a best-of-k curve.
     tie_policy
         How the judge's pick is made when its top score is tied: ``expected`` (expected
-        value under uniform random tie-breaking, no RNG), ``first`` (first tied
-        candidate in table order), ``random`` (seeded draw) or ``abstain`` (no pick:
-        the prompt leaves the selection metrics and counts as an abstention; the
-        best-of-k curve then covers the other prompts, resolving ties inside a subset by
-        the expected value).
+        value under uniform random tie-breaking, no RNG), ``first`` or
+        ``first_position`` (first tied candidate in table order), ``random`` or
+        ``seeded_random`` (seeded draw) or ``abstain`` (no pick: the prompt leaves the
+        selection metrics and counts as an abstention; the best-of-k curve then covers
+        the other prompts, resolving ties inside a subset by the expected value). The
+        engine-level ``logprob`` and ``pairwise_escalation`` are accepted and score any
+        tie left as ``expected``.
+    ranking
+        How comparisons become selection scores where candidates have none
+        (:func:`derive_selection_scores`): ``win_share`` (default, the pairwise
+        protocol), ``copeland`` or ``bradley_terry`` (round-robin tournament) or
+        ``knockout``.
     n_bootstrap
         Cluster-bootstrap replicates (prompts resampled with replacement); 0 skips the
         intervals (NaN).
@@ -126,10 +173,15 @@ def run_audit(
         ``Generator`` streams spawned from one ``SeedSequence``; no global state). Equal
         seeds give bit-identical results.
     confidence
-        Level of the percentile intervals.
+        Level of the intervals.
     escalation_margin
         Prompts whose two highest judge scores differ by at most this much are listed
         in :attr:`AuditResult.escalations` (0: exact ties only).
+    interval
+        Bootstrap interval method: ``studentized`` (bootstrap-t with a linearization
+        standard error per replicate; the default, chosen by the coverage simulation
+        in ``benchmarks/bench_coverage.py``) or ``percentile``. Each metric reports how
+        many replicates were defined (:attr:`MetricEstimate.replicates`).
 
     Notes
     -----
@@ -138,20 +190,45 @@ def run_audit(
     sums; a metric is a function of summed per-prompt statistics, so every bootstrap
     replicate is a matrix product of resample counts with the per-prompt matrix (Field &
     Welsh 2007, "Bootstrapping clustered data", JRSS B 69(3); Efron & Tibshirani 1993).
-    Intervals are percentile intervals over the replicates where the metric is defined.
+    Intervals are computed over the replicates where the metric is defined
+    (:func:`judgespec.audit._bootstrap.bootstrap_statistics`).
     """
     args = _audit_iv(
-        candidates, comparisons, tie_policy, n_bootstrap, seed, confidence, escalation_margin
+        candidates,
+        comparisons,
+        tie_policy,
+        ranking,
+        n_bootstrap,
+        seed,
+        confidence,
+        escalation_margin,
+        interval,
     )
     return _compute(args)
 
 
-def _compute(args: _Args) -> AuditResult:
+@dataclass(frozen=True)
+class PromptStatistics:
+    """The per-prompt statistics matrix of one audit and what its metrics need."""
+
+    stats: Float
+    """P prompts x m statistics (rows in the table's prompt order)."""
+    index: dict[str, int]
+    """Column name -> column of ``stats``."""
+    ctx: Context
+    """What the reasons for an undefined metric need."""
+    selection: Selection
+    eligible: Eligible
+    judged: Judged
+
+
+def prompt_statistics(args: _Args) -> PromptStatistics:
+    """Build the per-prompt statistics matrix (the tie policy's seed is spawned from ``args.seed``)."""
     table = args.candidates
-    tie_seed, boot_seed = np.random.SeedSequence(args.seed).spawn(2)
+    tie_seed, _ = np.random.SeedSequence(args.seed).spawn(2)
     el = eligible_rows(table)
     judged = judged_rows(table)
-    selection = selection_stats(el, tie_policy=args.tie_policy, rng=np.random.default_rng(tie_seed))
+    selection = selection_stats(el, tie_policy=args.tie_rule, rng=np.random.default_rng(tie_seed))
     columns: dict[str, Float] = {}
     for part in (
         selection.columns,
@@ -172,6 +249,16 @@ def _compute(args: _Args) -> AuditResult:
         has_samples=table.judge_samples is not None,
         parse_recorded=table.parse_failure_recorded,
     )
+    return PromptStatistics(stats, index, ctx, selection, el, judged)
+
+
+def _compute(args: _Args) -> AuditResult:
+    table = args.candidates
+    _, boot_seed = np.random.SeedSequence(args.seed).spawn(2)
+    ps = prompt_statistics(args)
+    stats, index, ctx, selection, el, judged = (
+        ps.stats, ps.index, ps.ctx, ps.selection, ps.eligible, ps.judged
+    )  # fmt: skip
     point = Sums(stats.sum(axis=0), index)
     judged_per_prompt = np.bincount(
         table.row_prompt, weights=~np.isnan(table.judge), minlength=table.n_prompts
@@ -192,6 +279,7 @@ def _compute(args: _Args) -> AuditResult:
             if args.comparisons is None
             else int(np.count_nonzero(args.comparisons.winner == WINNER_NULL))
         ),
+        derived_scores=args.derived,
     )
     return AuditResult(
         metrics=_estimates(stats, point, ctx, args, np.random.default_rng(boot_seed)),
@@ -202,6 +290,7 @@ def _compute(args: _Args) -> AuditResult:
         n_bootstrap=args.n_bootstrap,
         seed=args.seed,
         confidence=args.confidence,
+        interval_method=args.interval,
         diagnostics=AuditDiagnostics(
             scatter_global=_scatter(el, demean=False),
             scatter_within=_scatter(el, demean=True),
@@ -211,36 +300,45 @@ def _compute(args: _Args) -> AuditResult:
 
 
 def _estimates(
-    stats: Float, point: Sums, ctx: Context, args: _Args, rng: np.random.Generator
+    stats: Float,
+    point: Sums,
+    ctx: Context,
+    args: _Args,
+    rng: np.random.Generator,
+    specs: Sequence[MetricSpec] = METRICS,
 ) -> dict[str, MetricEstimate]:
-    """Point estimate, percentile interval, n and reason of every metric."""
-    defined = [spec for spec in METRICS if not math.isnan(float(spec.value(point)))]
-    needed: set[str] = set()
-    for spec in defined:  # resample only the columns that defined metrics read
-        probe = Sums(point.data, point.index)
-        spec.value(probe)
-        needed |= probe.used
-    replicates = Sums(
-        resample_sums(
-            stats,
-            n_bootstrap=args.n_bootstrap,
-            rng=rng,
-            columns=sorted(point.index[name] for name in needed),
-        ),
-        point.index,
+    """Point estimate, interval, n, defined replicates and reason of each metric in ``specs``."""
+    defined = [spec for spec in specs if not math.isnan(float(spec.value(point)))]
+    outcomes = bootstrap_statistics(
+        stats,
+        [metric_statistic(spec, point.index) for spec in defined],
+        n_bootstrap=args.n_bootstrap,
+        rng=rng,
+        confidence=args.confidence,
+        method=args.interval,
     )
+    by_name = {spec.name: outcome for spec, outcome in zip(defined, outcomes, strict=True)}
     metrics: dict[str, MetricEstimate] = {}
-    for spec in METRICS:
+    for spec in specs:
         estimate = float(spec.value(point))
         n = round(float(spec.count(point)))
-        if spec not in defined:
+        outcome = by_name.get(spec.name)
+        if outcome is None:
             nan = math.nan
             metrics[spec.name] = MetricEstimate(
-                nan, nan, nan, n, spec.unit, spec.reason(point, ctx)
+                nan, nan, nan, n, spec.unit, spec.reason(point, ctx), replicates=0
             )
             continue
-        low, high = percentile_interval(spec.value(replicates).reshape(-1, 1), args.confidence)
-        metrics[spec.name] = MetricEstimate(estimate, float(low[0]), float(high[0]), n, spec.unit)
+        low, high = clip_interval(spec.name, outcome.ci_low, outcome.ci_high)
+        metrics[spec.name] = MetricEstimate(
+            estimate,
+            low,
+            high,
+            n,
+            spec.unit,
+            fallback_caveat(args.interval, outcome.method),
+            replicates=outcome.defined,
+        )
     return metrics
 
 

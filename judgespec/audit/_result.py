@@ -33,6 +33,9 @@ class MetricEstimate:
     n: int
     unit: str
     reason: str | None = None
+    replicates: int | None = None
+    """Bootstrap replicates on which the metric (and, for the studentized interval, its
+    standard error) was defined; the interval uses only these. None: not recorded."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,8 @@ class AuditCounts:
     """Rows in the comparisons table, when one was given."""
     comparison_parse_failures: int = 0
     """Comparisons whose winner is null (unparsable judge output)."""
+    derived_scores: int = 0
+    """Candidates whose selection score was derived from comparisons (no judge score given)."""
 
 
 @dataclass(frozen=True)
@@ -96,4 +101,6 @@ class AuditResult:
     n_bootstrap: int
     seed: int
     confidence: float
+    interval_method: str = "percentile"
+    """How the intervals were computed: ``percentile`` or ``studentized`` (bootstrap-t)."""
     diagnostics: AuditDiagnostics = field(default_factory=AuditDiagnostics)

@@ -45,7 +45,23 @@ from ._groups import (
 )
 from ._table import CandidatesTable
 
-TIE_POLICIES = ("expected", "first", "random", "abstain")
+TIE_POLICY_NAMES: dict[str, str] = {
+    "expected": "expected",
+    "first": "first",
+    "random": "random",
+    "abstain": "abstain",
+    "first_position": "first",
+    "seeded_random": "random",
+    "logprob": "expected",
+    "pairwise_escalation": "expected",
+}
+"""Every accepted tie-policy name -> the audit rule it means. The contract's names
+(``first_position``, ``seeded_random``) are accepted beside the short ones; the
+engine-level policies (``logprob``, ``pairwise_escalation``) have already separated ties
+in the judge scores, so any tie left is scored as ``expected``."""
+
+TIE_POLICIES: tuple[str, ...] = tuple(TIE_POLICY_NAMES)
+"""The tie-policy names :func:`~judgespec.audit.run_audit` accepts."""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from .._version import __version__
 from ._audit_cmds import audit
 from ._base import JudgespecGroup
 from ._contract_cmds import lock, schema, validate, verify
+from ._contrast_cmds import contrast
 from ._demo_cmds import demo
 from ._judge_cmds import COMMANDS as JUDGE_COMMANDS
 from ._score_cmds import COMMANDS as SCORE_COMMANDS
@@ -25,7 +26,9 @@ def cli() -> None:
     """Pinned LLM judge contracts and selection-aware best-of-n audits."""
 
 
-for _command in (validate, schema, lock, verify, *SCORE_COMMANDS, *JUDGE_COMMANDS, audit, demo):
+for _command in (
+    validate, schema, lock, verify, *SCORE_COMMANDS, *JUDGE_COMMANDS, audit, contrast, demo
+):
     cli.add_command(_command)
 
 

@@ -22,6 +22,7 @@ __all__ = ["COMMANDS"]
 @click.option("--contract", type=click.Path(path_type=Path, dir_okay=False), help="The judge contract (tie policy, gates, fingerprint).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
 @click.option("--bootstrap", "n_bootstrap", type=click.IntRange(min=0), default=2000, show_default=True, help="Bootstrap replicates (0: no intervals).")
+@click.option("--interval", type=click.Choice(["studentized", "percentile"]), default="studentized", show_default=True, help="Bootstrap interval method (recorded in the scorecard).")
 @click.option("--dataset", default=None, help="Data set name recorded in the scorecard.")
 @click.option("--framework", default="offline", show_default=True, help="Framework recorded in the scorecard.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="Where to write SCORECARD.json.")
@@ -35,6 +36,7 @@ def score(
     contract: Path | None,
     seed: int,
     n_bootstrap: int,
+    interval: str,
     dataset: str | None,
     framework: str,
     out: Path,
@@ -69,12 +71,15 @@ def score(
             dataset=dataset or str(candidates),
             seed=seed,
             n_bootstrap=n_bootstrap,
+            interval=interval,
             source=str(candidates),
         )
     else:
         from .._plugins import load_plugin
 
         name = "inspect-log" if inspect_log is not None else "lmeval-samples"
+        if interval != "studentized":
+            fail(f"--interval {interval} is available with --candidates; --from-{name} uses studentized intervals")
         reader = load_plugin("judgespec.sources", name, purpose=f"Scoring --from-{name}")
         card = reader(sources[0], contract=loaded, seed=seed, n_bootstrap=n_bootstrap)
     write_scorecard(card, out)

@@ -28,6 +28,12 @@ Bradley-Terry (Bradley & Terry 1952), fitted with Hunter's MM algorithm (Hunter 
         p_i <- (W_i + a) / (sum_j n_ij / (p_i + p_j) + 2 a / (p_i + 1))
 
     The score is ``log p_i``.
+Ranking a prompt's candidates (:func:`rank_candidates`, one implementation for the live
+engine and for recorded comparisons)
+    ``win_share`` (the pairwise protocol), ``copeland`` or ``bradley_terry`` (a round-robin
+    tournament) from the prompt's comparisons; ``knockout`` replays a single-elimination
+    bracket in candidate order (:func:`knockout_scores`). A candidate without a parsed
+    comparison gets ``None`` (never a default score).
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,12 +49,17 @@ from numpy.typing import NDArray
 from ._parse import Verdict
 
 __all__ = [
+    "RANKINGS",
     "Aggregation",
+    "Ranking",
     "aggregate_values",
     "aggregate_verdicts",
     "bradley_terry",
     "competition_ranks",
     "copeland",
+    "knockout_scores",
+    "match_winner",
+    "rank_candidates",
     "separate_top",
     "top_group",
     "win_matrix",
@@ -56,6 +67,14 @@ __all__ = [
 ]
 
 Aggregation = Literal["mean", "median", "majority"]
+
+Ranking = Literal["win_share", "copeland", "bradley_terry", "knockout"]
+"""How a prompt's comparisons become candidate scores (see :func:`rank_candidates`)."""
+
+RANKINGS: tuple[str, ...] = ("win_share", "copeland", "bradley_terry", "knockout")
+"""The names :data:`Ranking` allows, in documentation order."""
+
+Position = TypeVar("Position")
 
 _SIGN: dict[Verdict, int] = {"first": 1, "second": -1, "tie": 0}
 
@@ -230,3 +249,91 @@ def separate_top(
         else:
             new[idx] = top + delta * (k - rank) / k
     return new, ranks
+
+
+def match_winner(
+    a: Position, b: Position, results: Sequence[tuple[Position, Position, Verdict | None]]
+) -> Position:
+    """The winner of a knockout match between ``a`` (earlier in candidate order) and ``b``.
+
+    ``results`` are the match's comparisons ``(first, second, verdict)``. The winner has
+    more comparison wins (a tie counts half to each); an even match, including one whose
+    verdicts all failed to parse, goes to ``a`` (deterministic).
+    """
+    points = {a: 0.0, b: 0.0}
+    for first, second, verdict in results:
+        if verdict == "first":
+            points[first] += 1
+        elif verdict == "second":
+            points[second] += 1
+        elif verdict == "tie":
+            points[a] += 0.5
+            points[b] += 0.5
+    return b if points[b] > points[a] else a
+
+
+def knockout_scores(
+    positions: Sequence[Position],
+    results: Sequence[tuple[Position, Position, Verdict | None]],
+) -> list[float | None]:
+    """Scores of a single-elimination bracket in candidate order, replayed from its matches.
+
+    Round 1 pairs ``positions`` 1-2, 3-4, ...; an odd one out gets a bye; winners (see
+    :func:`match_winner`) advance in order. A candidate eliminated in round r scores r;
+    the winner scores R + 1 for R rounds played. One candidate: no matches, ``None``.
+    Raises ``ValueError`` when a match of the bracket has no comparison in ``results``.
+    """
+    if len(positions) < 2:
+        return [None] * len(positions)
+    per_match: dict[frozenset[Position], list[tuple[Position, Position, Verdict | None]]] = {}
+    for first, second, verdict in results:
+        per_match.setdefault(frozenset((first, second)), []).append((first, second, verdict))
+    alive = list(positions)
+    eliminated: dict[Position, int] = {}
+    rnd = 0
+    while len(alive) > 1:
+        rnd += 1
+        nxt: list[Position] = []
+        for i in range(0, len(alive) - 1, 2):
+            a, b = alive[i], alive[i + 1]
+            played = per_match.get(frozenset((a, b)))
+            if played is None:
+                raise ValueError(
+                    f"knockout round {rnd}: no comparison of {a!r} and {b!r}, a match of the "
+                    "bracket in candidate order"
+                )
+            winner = match_winner(a, b, played)
+            eliminated[b if winner == a else a] = rnd
+            nxt.append(winner)
+        if len(alive) % 2:
+            nxt.append(alive[-1])
+        alive = nxt
+    return [float(eliminated.get(pos, rnd + 1)) for pos in positions]
+
+
+def rank_candidates(
+    positions: Sequence[Position],
+    results: Sequence[tuple[Position, Position, Verdict | None]],
+    ranking: Ranking,
+) -> list[float | None]:
+    """Scores of one prompt's candidates (``positions``) from its comparisons.
+
+    ``results`` are ``(first, second, verdict)`` naming members of ``positions``;
+    ``verdict`` None is a parse failure (no vote). ``win_share``, ``copeland`` and
+    ``bradley_terry`` are the module docstring's formulas; ``knockout`` replays the
+    bracket (:func:`knockout_scores`). A candidate without any parsed comparison gets
+    ``None`` (under ``knockout``, only a prompt with one candidate). The live engine
+    (pairwise and tournament protocols, ``pairwise_escalation``) and the audit of
+    recorded comparisons both score through this function.
+    """
+    if ranking == "knockout":
+        return knockout_scores(positions, results)
+    index = {p: n for n, p in enumerate(positions)}
+    local = [(index[a], index[b], v) for a, b, v in results]
+    wins, games = win_matrix(len(positions), local)
+    if ranking == "win_share":
+        return win_share(wins, games)
+    if ranking == "copeland":
+        return copeland(wins, games)
+    strengths = bradley_terry(wins)
+    return [float(s) if games[n].sum() else None for n, s in enumerate(strengths)]

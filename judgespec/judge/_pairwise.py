@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..contract import PairLabels
-from ._aggregate import bradley_terry, copeland, win_matrix, win_share
+from ._aggregate import Ranking, rank_candidates
 from ._backend import ChatMessage
 from ._context import Prompt, RunContext
 from ._parse import ParseFailure, Verdict, label_tokens, parse_pair, verdict_text
@@ -42,9 +42,6 @@ __all__ = [
     "round_robin",
     "score_prompt",
 ]
-
-Ranking = Literal["win_share", "copeland", "bradley_terry"]
-
 
 @dataclass(frozen=True)
 class Presentation:
@@ -206,17 +203,11 @@ def score_prompt(
     """Scores of a prompt's candidates (``positions``) from comparison results.
 
     ``results`` are ``(first, second, verdict)`` in row positions. A candidate without
-    any parsed comparison gets ``None``.
+    any parsed comparison gets ``None``. The ranking itself is
+    :func:`judgespec.judge._aggregate.rank_candidates`, which the audit of recorded
+    comparisons also uses.
     """
-    index = {p: n for n, p in enumerate(positions)}
-    local = [(index[a], index[b], v) for a, b, v in results]
-    wins, games = win_matrix(len(positions), local)
-    if ranking == "win_share":
-        return win_share(wins, games)
-    if ranking == "copeland":
-        return copeland(wins, games)
-    strengths = bradley_terry(wins)
-    return [float(s) if games[n].sum() else None for n, s in enumerate(strengths)]
+    return rank_candidates(positions, results, ranking)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..contract import TournamentProtocol
+from ._aggregate import knockout_scores, match_winner
 from ._context import Prompt, RunContext
 from ._pairwise import (
     Judged,
@@ -35,6 +36,7 @@ from ._pairwise import (
     pair_presentations,
     round_robin,
 )
+from ._parse import Verdict
 
 __all__ = ["KnockoutResult", "knockout", "run_tournament"]
 
@@ -47,18 +49,8 @@ class KnockoutResult:
     comparisons: list[dict[str, Any]]
 
 
-def _match_winner(a: int, b: int, judged: Sequence[Judged]) -> int:
-    points = {a: 0.0, b: 0.0}
-    for item in judged:
-        pres = item.presentation
-        if item.winner == "first":
-            points[pres.first] += 1
-        elif item.winner == "second":
-            points[pres.second] += 1
-        elif item.winner == "tie":
-            points[a] += 0.5
-            points[b] += 0.5
-    return b if points[b] > points[a] else a
+def _results(judged: Sequence[Judged]) -> list[tuple[int, int, Verdict | None]]:
+    return [(m.presentation.first, m.presentation.second, m.winner) for m in judged]
 
 
 def knockout(
@@ -67,8 +59,7 @@ def knockout(
     """Run single-elimination brackets for every prompt (see the module docstring)."""
     used = set(ctx.loaded.contract.prompt.variables)
     alive = {p.prompt_id: list(p.rows) for p in prompts}
-    eliminated: dict[int, int] = {}
-    rounds = {p.prompt_id: 0 for p in prompts}
+    results: dict[Any, list[tuple[int, int, Verdict | None]]] = {}
     comparisons: list[dict[str, Any]] = []
     rnd = 0
     while any(len(v) > 1 for v in alive.values()):
@@ -77,7 +68,6 @@ def knockout(
         for prompt in prompts:
             field = alive[prompt.prompt_id]
             if len(field) > 1:
-                rounds[prompt.prompt_id] = rnd
                 matches.extend(
                     (prompt.prompt_id, field[i], field[i + 1]) for i in range(0, len(field) - 1, 2)
                 )
@@ -100,9 +90,9 @@ def knockout(
             per_match.setdefault((key[0], key[1]), []).append(item)
         winners: dict[tuple[Any, int], int] = {}
         for pid, a, b in matches:
-            winner = _match_winner(a, b, per_match[(min(a, b), max(a, b))])
-            eliminated[b if winner == a else a] = rnd
-            winners[(pid, a)] = winner
+            played = per_match[(min(a, b), max(a, b))]
+            results.setdefault(pid, []).extend(_results(played))
+            winners[(pid, a)] = match_winner(a, b, _results(played))
         for prompt in prompts:
             field = alive[prompt.prompt_id]
             if len(field) > 1:
@@ -112,13 +102,9 @@ def knockout(
                 alive[prompt.prompt_id] = nxt
     scores: dict[int, float | None] = {}
     for prompt in prompts:
-        for pos in prompt.rows:
-            if len(prompt.rows) < 2:
-                scores[pos] = None
-            elif pos in eliminated:
-                scores[pos] = float(eliminated[pos])
-            else:
-                scores[pos] = float(rounds[prompt.prompt_id] + 1)
+        # the bracket's scores come from the one ranking code the audit also uses
+        ranked = knockout_scores(prompt.rows, results.get(prompt.prompt_id, []))
+        scores.update(zip(prompt.rows, ranked, strict=True))
     return KnockoutResult(scores, comparisons)
 
 

@@ -100,6 +100,7 @@ def build_scorecard(
             "seed": int(result.seed),
             "n_bootstrap": int(result.n_bootstrap),
             "confidence": float(result.confidence),
+            "interval_method": result.interval_method,
             "judgespec_version": __version__,
             "created_at": stamp,
         },
@@ -112,6 +113,7 @@ def build_scorecard(
                 "n": int(m.n),
                 "unit": m.unit,
                 "reason": m.reason,
+                "replicates": None if m.replicates is None else int(m.replicates),
             }
             for name, m in result.metrics.items()
         },

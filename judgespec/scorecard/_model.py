@@ -130,6 +130,10 @@ class RunRecord(RunInfo):
     """Bootstrap replicates behind every confidence interval."""
     confidence: float = Field(gt=0.0, lt=1.0)
     """Confidence level of every interval, e.g. 0.95."""
+    interval_method: Literal["percentile", "studentized"] = "percentile"
+    """How the intervals were computed: ``studentized`` (bootstrap-t with a linearization
+    standard error per replicate) or ``percentile``; scorecards written before the
+    option existed used ``percentile``."""
     judgespec_version: str
     """Version of judgespec that built the scorecard."""
     created_at: str = Field(pattern=CREATED_AT_PATTERN)
@@ -157,6 +161,8 @@ class Counts(_Model):
     """Rows in the comparisons table (0 without pairwise data)."""
     comparison_parse_failures: int = Field(ge=0)
     """Comparisons whose winner could not be parsed."""
+    derived_scores: int = Field(default=0, ge=0)
+    """Candidates whose selection score was derived from the comparisons (a judge that compared and did not score)."""
 
 
 class Metric(_Model):
@@ -174,6 +180,9 @@ class Metric(_Model):
     """What ``n`` counts: ``prompts``, ``pairs``, ``candidates``, ..."""
     reason: str | None = None
     """Why the metric is undefined (NaN), or a caveat; null otherwise."""
+    replicates: int | None = Field(default=None, ge=0)
+    """Bootstrap replicates on which the metric was defined (the interval uses only
+    these); null in scorecards written before it was recorded."""
 
 
 class BonPoint(_Model):

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import typing
+
 import judgespec.audit as audit
+from judgespec.contract import TiePolicy
 
 EXPECTED = {
+    "DEFAULT_INTERVAL_METHOD",
     "HEADLINE_METRICS",
+    "INTERVAL_METHODS",
     "METRIC_NAMES",
     "TIE_POLICIES",
     "AuditCounts",
@@ -14,14 +19,21 @@ EXPECTED = {
     "BonPoint",
     "CandidatesTable",
     "ComparisonsTable",
+    "ContrastResult",
+    "Difference",
+    "JudgedSet",
+    "MetricContrast",
     "MetricEstimate",
     "arena_to_candidates",
+    "derive_selection_scores",
+    "holm_adjust",
     "iter_jsonl",
     "judgebench_reward_to_candidates",
     "judgebench_to_tables",
     "read_candidates",
     "read_comparisons",
     "run_audit",
+    "run_contrast",
 }
 
 
@@ -39,4 +51,9 @@ def test_public_callables_have_docstrings() -> None:
 
 
 def test_tie_policies() -> None:
-    assert audit.TIE_POLICIES == ("expected", "first", "random", "abstain")
+    assert audit.TIE_POLICIES[:4] == ("expected", "first", "random", "abstain")
+
+
+def test_every_contract_tie_policy_name_is_accepted() -> None:
+    kinds = typing.get_args(TiePolicy.model_fields["kind"].annotation)
+    assert set(kinds) <= set(audit.TIE_POLICIES)

@@ -140,7 +140,12 @@ def test_judgebench_o1_mini_pairwise(audit_data: Path) -> None:
         assert m[name].n == 350
     assert m["pairwise_accuracy"].estimate == pytest.approx(judgebench_rule(path))
     assert -1.0 <= m["preference_fairness"].estimate <= 1.0
-    assert result.counts.abstentions == 350  # pairwise judge: no pointwise scores
+    # a pairwise judge: selection scores derived from its verdicts (win share), so no
+    # prompt abstains and top-1 is the half-credit reading (a zero vote sum ties)
+    assert result.counts.abstentions == 0
+    assert result.counts.derived_scores == 700
+    assert m["top1_accuracy"].estimate == pytest.approx(judgebench_rule(path))
+    assert m["recovery"].estimate == pytest.approx(2 * m["top1_accuracy"].estimate - 1)
 
 
 @pytest.fixture(scope="module")
