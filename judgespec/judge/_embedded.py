@@ -37,6 +37,7 @@ __all__ = [
     "EMBEDDED_MODEL_ID",
     "directory_sha256",
     "embedded_dir",
+    "ensure_embedded",
     "file_sha256",
     "gguf_path",
     "gguf_sha256",
@@ -145,9 +146,10 @@ def quiet_loading() -> Iterator[None]:
     so that module's ``tqdm`` is swapped for a disabled one for the duration.
     """
     import functools
+    import importlib
 
-    from transformers import modeling_gguf_pytorch_utils as gguf_utils
-    from transformers.utils import logging as hf_logging
+    gguf_utils: Any = importlib.import_module("transformers.modeling_gguf_pytorch_utils")
+    hf_logging: Any = importlib.import_module("transformers.utils.logging")
 
     bars = hf_logging.is_progress_bar_enabled()
     verbosity = hf_logging.get_verbosity()
@@ -195,6 +197,21 @@ def _convert(target: Path) -> None:
             shutil.rmtree(staging, ignore_errors=True)
 
 
+def ensure_embedded() -> Path:
+    """The embedded judge's transformers directory, converted from the GGUF if needed.
+
+    Any transformers tool can load it (``from_pretrained``); ``judgespec model path``
+    prints it.
+    """
+    target = embedded_dir()
+    if not (target / _DONE).exists():
+        if target.exists():
+            shutil.rmtree(target, ignore_errors=True)
+        with quiet_loading():
+            _convert(target)
+    return target
+
+
 def load_embedded(device: str = "cpu", dtype: Any = None) -> tuple[Any, Any]:
     """``(model, tokenizer)`` of the embedded judge on ``device``.
 
@@ -207,14 +224,10 @@ def load_embedded(device: str = "cpu", dtype: Any = None) -> tuple[Any, Any]:
 
     auto_model: Any = transformers.AutoModelForCausalLM
     auto_tokenizer: Any = transformers.AutoTokenizer
-    target = embedded_dir()
+    target = ensure_embedded()
     if dtype is None:
         dtype = torch.bfloat16 if str(device).startswith("cuda") else torch.float32
     with quiet_loading():
-        if not (target / _DONE).exists():
-            if target.exists():
-                shutil.rmtree(target, ignore_errors=True)
-            _convert(target)
         tokenizer = auto_tokenizer.from_pretrained(target)
         model = auto_model.from_pretrained(target, dtype=dtype).to(device)
     model.eval()

@@ -30,6 +30,7 @@ EXPECTED = {
     "directory_sha256",
     "expected_score",
     "embedded_dir",
+    "ensure_embedded",
     "gguf_path",
     "gguf_sha256",
     "judge_candidates",
