@@ -37,7 +37,7 @@ def generate_candidates(
     *,
     n: int,
     temperature: float = 0.8,
-    max_tokens: int = 32,
+    max_tokens: int = 16,
     seed: int = 0,
     advance: Callable[[int], None] | None = None,
 ) -> list[dict[str, Any]]:
