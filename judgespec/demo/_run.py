@@ -96,7 +96,7 @@ def _parsed(card: Scorecard) -> str:
 def summary_table(result: DemoResult, notes: list[str] | None = None) -> Table:
     """Correlations, recovery and top-1 with 95% intervals, ties and parse rate per audit.
 
-    Cells are two lines (estimate, then interval) so the table fits 100 columns; a
+    ``n`` counts the prompts with two or more candidates. Cells are two lines (estimate, then interval) so the table fits 100 columns; a
     metric that is undefined shows ``n/a [k]`` and its reason goes to ``notes[k-1]``.
     """
     notes = notes if notes is not None else []
@@ -105,9 +105,10 @@ def summary_table(result: DemoResult, notes: list[str] | None = None) -> Table:
         title_justify="left",
         show_lines=True,
     )
-    for column in ("audit", "prompts", *TABLE_METRICS, "ties", "parsed"):
-        label = "top-1" if column == "top1_accuracy" else column
-        table.add_column(label, justify="left" if column == "audit" else "right")
+    table.add_column("audit", no_wrap=True)
+    for column in ("prompts", *TABLE_METRICS, "ties", "parsed"):
+        label = {"top1_accuracy": "top-1", "prompts": "n"}.get(column, column)
+        table.add_column(label, justify="right")
     for key, card in result.scorecards.items():
         ties = card.metrics.get("tie_rate")
         table.add_row(
@@ -125,7 +126,7 @@ def contrast_table(contrast: Contrast) -> Table:
     reference = contrast.judges[0].label
     others = [j.label for j in contrast.judges[1:]]
     table = Table(
-        title=f"paired contrast vs {reference} (same prompts, one joint bootstrap)",
+        title=f"paired contrast vs {reference} (one joint bootstrap)",
         title_justify="left",
     )
     table.add_column("metric")
