@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 
-__all__ = ["demo"]
+if TYPE_CHECKING:
+    from ..demo import DemoResult
+
+__all__ = ["demo", "print_demo"]
 
 
 @click.command()
@@ -21,17 +25,25 @@ def demo(out_dir: Path, quick: bool, no_live: bool, seed: int) -> None:
     The live audit (40 questions x 4 sampled answers) runs the pointwise, logprob and
     pairwise contracts and ends in their paired contrast.
     """
-    from ..demo import contrast_table, live_notes, run_demo, summary_table
+    from ..demo import run_demo
 
     console = Console(stderr=True)
     result = run_demo(out_dir, quick=quick, live=not no_live, seed=seed, console=console)
     out = Console(highlight=False)
     if not out.is_terminal:
         out = Console(width=100, highlight=False)
+    print_demo(result, out, out_dir)
+    out.print(f"done in {result.seconds:.0f} s")
+
+
+def print_demo(result: DemoResult, out: Console, out_dir: Path) -> None:
+    """The demo's closing summary: scorecards, footnotes, notes, contrast, report paths."""
+    from ..demo import contrast_table, live_notes, summary_table
+
     notes: list[str] = []
     out.print(summary_table(result, notes))
     for k, note in enumerate(notes, start=1):
-        out.print(f"  [{k}] {note}", soft_wrap=True)
+        out.print(f"  [{k}] {note}")
     out.print(
         "Global correlation can look fine while within-prompt correlation and recovery "
         "(the share of perfect selection's gain over random that the judge captures) stay low."
@@ -44,5 +56,3 @@ def demo(out_dir: Path, quick: bool, no_live: bool, seed: int) -> None:
         out.print(f"  {key}: {path}")
     if result.contrast is not None:
         out.print(f"  live-contrast: {out_dir / 'live-contrast' / 'report.html'}")
-    out.print(f"done in {result.seconds:.0f} s")
-

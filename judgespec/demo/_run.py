@@ -104,11 +104,13 @@ def summary_table(result: DemoResult, notes: list[str] | None = None) -> Table:
         title="judgespec demo: selection-aware scorecards (95% intervals)",
         title_justify="left",
         show_lines=True,
+        show_edge=False,
+        pad_edge=False,
     )
     table.add_column("audit", no_wrap=True)
     for column in ("prompts", *TABLE_METRICS, "ties", "parsed"):
         label = {"top1_accuracy": "top-1", "prompts": "n"}.get(column, column)
-        table.add_column(label, justify="right")
+        table.add_column(label, justify="right", no_wrap=True)
     for key, card in result.scorecards.items():
         ties = card.metrics.get("tie_rate")
         table.add_row(
@@ -155,12 +157,15 @@ def live_notes(result: DemoResult) -> list[str]:
         if card.contract.protocol in ("pairwise", "tournament"):
             pc = card.metrics.get("position_consistency")
             pf = card.metrics.get("preference_fairness")
-            text = f"{key}: {c.comparisons - c.comparison_parse_failures} of {c.comparisons} comparisons parsed"
+            parsed = c.comparisons - c.comparison_parse_failures
+            notes.append(f"{key}: {parsed} of {c.comparisons} comparisons parsed")
+            bias = []
             if pc is not None and pc.estimate == pc.estimate:
-                text += f"; position consistency {pc.estimate:.2f}"
+                bias.append(f"position consistency {pc.estimate:.2f}")
             if pf is not None and pf.estimate == pf.estimate:
-                text += f", preference fairness {pf.estimate:+.2f} (+1: always the first slot)"
-            notes.append(text)
+                bias.append(f"preference fairness {pf.estimate:+.2f} (+1: always the first slot)")
+            if bias:
+                notes.append(f"{key}: " + ", ".join(bias))
         else:
             notes.append(
                 f"{key}: {c.candidates - c.parse_failures} of {c.candidates} verdicts parsed "
