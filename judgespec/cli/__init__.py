@@ -15,6 +15,7 @@ from ._contract_cmds import lock, schema, validate, verify
 from ._contrast_cmds import contrast
 from ._demo_cmds import demo
 from ._judge_cmds import COMMANDS as JUDGE_COMMANDS
+from ._model_cmds import model
 from ._score_cmds import COMMANDS as SCORE_COMMANDS
 
 __all__ = ["cli", "main"]
@@ -27,7 +28,7 @@ def cli() -> None:
 
 
 for _command in (
-    validate, schema, lock, verify, *SCORE_COMMANDS, *JUDGE_COMMANDS, audit, contrast, demo
+    validate, schema, lock, verify, *SCORE_COMMANDS, *JUDGE_COMMANDS, audit, contrast, demo, model
 ):
     cli.add_command(_command)
 

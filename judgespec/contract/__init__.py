@@ -32,6 +32,7 @@ from ._model import (
     Scale,
     TiePolicy,
     TournamentProtocol,
+    VerdictConstraint,
 )
 from ._schema import contract_json_schema, shipped_contract_schema
 from ._template import DEFAULT_BUDGET, RenderBudget, render_template, template_variables
@@ -61,6 +62,7 @@ __all__ = [
     "Scale",
     "TiePolicy",
     "TournamentProtocol",
+    "VerdictConstraint",
     "canonical_form",
     "contract_json_schema",
     "fingerprint",

@@ -35,6 +35,7 @@ __all__ = [
     "Scale",
     "TiePolicy",
     "TournamentProtocol",
+    "VerdictConstraint",
 ]
 
 TEMPLATE_VARIABLES: frozenset[str] = frozenset(
@@ -51,6 +52,8 @@ _REVISION_RE = re.compile(
 )
 _DATED_MODEL_RE = re.compile(r"(?:^|[-_@:/])(?:\d{4}-\d{2}-\d{2}|20\d{6})(?:$|[-_])")
 _NAME_RE = r"^[a-z0-9][a-z0-9._-]*$"
+UNCONSTRAINABLE_BACKENDS: frozenset[str] = frozenset({"lmeval"})
+"""Built-in backends that cannot constrain a judge's decoding (``protocol.constrain``)."""
 
 MAX_SEED = 2**31 - 1 - 64
 """Largest seed: every backend accepts a non-negative 32-bit seed, and sample k adds k (k < 64)."""
@@ -169,6 +172,31 @@ def _check_pattern(value: str) -> str:
     return value
 
 
+class VerdictConstraint(_Strict):
+    """Constrained decoding: the judge can only write a verdict the protocol parses.
+
+    The backend masks every token that cannot continue one of the verdicts (a score on
+    the scale after ``prefix``, or a pairwise label), so a verdict always parses; what
+    the judge would have written instead is not observed. See docs/constrained.md.
+    """
+
+    rationale_tokens: int = Field(default=0, ge=0, le=4096)
+    """Free text the judge may write before its verdict, in tokens (0: the verdict only). The rationale ends at the judge's end of turn or at this budget; the verdict follows on its own line, and only that line is parsed."""
+    prefix: str | None = None
+    """Text that starts the verdict. Default: ``Score: `` (pointwise), nothing (pairwise labels)."""
+
+    @field_validator("prefix")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        if value is not None and "\n" in value:
+            raise ValueError("the verdict prefix must be one line (only the verdict line is parsed)")
+        return value
+
+
+def _no_constraint(value: VerdictConstraint | None) -> bool:
+    return value is None
+
+
 class PointwiseProtocol(_Strict):
     """The judge reads one response and writes a score on the scale."""
 
@@ -178,11 +206,28 @@ class PointwiseProtocol(_Strict):
     """The score scale; a parsed score outside it is a parse failure."""
     pattern: str = DEFAULT_SCORE_PATTERN
     """Regular expression with one capture group that finds the score in the judge's output. Exactly one match is required: none or two are parse failures."""
+    constrain: VerdictConstraint | None = Field(default=None, exclude_if=_no_constraint)
+    """Constrain decoding to verdicts this protocol parses (see :class:`VerdictConstraint`). Absent: free decoding; unparsable verdicts are counted parse failures."""
 
     @field_validator("pattern")
     @classmethod
     def _pattern_ok(cls, value: str) -> str:
         return _check_pattern(value)
+
+    @model_validator(mode="after")
+    def _constrained_verdicts_parse(self) -> PointwiseProtocol:
+        if self.constrain is None:
+            return self
+        prefix = "Score: " if self.constrain.prefix is None else self.constrain.prefix
+        compiled = re.compile(self.pattern)
+        for k in range(self.scale.min, self.scale.max + 1):
+            found = [m.group(1) for m in compiled.finditer(f"{prefix}{k}")]
+            if len(found) != 1 or found[0] is None or float(found[0]) != k:
+                raise ValueError(
+                    f"constrain: the verdict {prefix + str(k)!r} does not parse to {k} under "
+                    "pattern; set constrain.prefix to text the pattern reads (e.g. 'Score: ')"
+                )
+        return self
 
 
 class LogprobProtocol(_Strict):
@@ -231,6 +276,13 @@ class PairwiseProtocol(_Strict):
     """The verdict labels; exactly one must appear in the judge's output."""
     strength: Literal["none", "logprob"] = "none"
     """``logprob``: record P(first) vs P(second) of the label tokens as the verdict's strength."""
+    constrain: VerdictConstraint | None = Field(default=None, exclude_if=_no_constraint)
+    """Constrain decoding to verdicts this protocol parses (see :class:`VerdictConstraint`). Absent: free decoding; unparsable verdicts are counted parse failures."""
+
+    @model_validator(mode="after")
+    def _one_line_labels(self) -> PairwiseProtocol:
+        _check_labels_constrainable(self.labels, self.constrain)
+        return self
 
 
 class TournamentProtocol(_Strict):
@@ -248,6 +300,18 @@ class TournamentProtocol(_Strict):
     """Whether the judge may answer a tie."""
     labels: PairLabels = PairLabels()
     """The verdict labels."""
+    constrain: VerdictConstraint | None = Field(default=None, exclude_if=_no_constraint)
+    """Constrain decoding to verdicts this protocol parses (see :class:`VerdictConstraint`). Absent: free decoding; unparsable verdicts are counted parse failures."""
+
+    @model_validator(mode="after")
+    def _one_line_labels(self) -> TournamentProtocol:
+        _check_labels_constrainable(self.labels, self.constrain)
+        return self
+
+
+def _check_labels_constrainable(labels: PairLabels, constrain: VerdictConstraint | None) -> None:
+    if constrain is not None and any("\n" in x for x in (labels.first, labels.second, labels.tie)):
+        raise ValueError("constrain: labels must be one line each (only the verdict line is parsed)")
 
 
 Protocol = Annotated[
@@ -437,6 +501,13 @@ class JudgeContract(_Strict):
             raise ValueError("the template uses 'rubric' but the prompt gives no rubric or rubric_file")
         if self.tie_policy.kind == "logprob" and kind not in ("pointwise", "logprob"):
             raise ValueError("tie_policy 'logprob' needs protocol pointwise or logprob")
+        constrained = getattr(self.protocol, "constrain", None) is not None
+        for judge in self.judges if constrained else []:
+            if judge.backend in UNCONSTRAINABLE_BACKENDS:
+                raise ValueError(
+                    f"protocol.constrain: backend '{judge.backend}' cannot constrain decoding; "
+                    "use backend 'transformers' or 'inspect', or remove protocol.constrain"
+                )
         if self.tie_policy.kind == "pairwise_escalation" and kind not in ("pointwise", "logprob"):
             raise ValueError("tie_policy 'pairwise_escalation' escalates pointwise ties; the protocol is already pairwise")
         return self

@@ -8,7 +8,7 @@ three protocols are audited on identical candidates.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -37,10 +37,14 @@ def generate_candidates(
     *,
     n: int,
     temperature: float = 0.8,
-    max_tokens: int = 48,
+    max_tokens: int = 16,
     seed: int = 0,
+    advance: Callable[[int], None] | None = None,
 ) -> list[dict[str, Any]]:
-    """n sampled answers per question, with the exact-match oracle filled in."""
+    """n sampled answers per question, with the exact-match oracle filled in.
+
+    ``advance`` is told how many answers each backend batch produced (for a display).
+    """
     requests = [
         GenerateRequest(
             messages=(ChatMessage("system", POLICY_SYSTEM), ChatMessage("user", q.prompt)),
@@ -52,7 +56,13 @@ def generate_candidates(
         for q in questions
         for j in range(n)
     ]
-    outputs = backend.generate(requests)
+    size = getattr(backend, "batch_size", 8)
+    step = size if isinstance(size, int) and size > 0 else 8
+    outputs = []
+    for start in range(0, len(requests), step):
+        outputs.extend(backend.generate(requests[start : start + step]))
+        if advance is not None:
+            advance(len(requests[start : start + step]))
     rows: list[dict[str, Any]] = []
     for idx, out in enumerate(outputs):
         q = questions[idx // n]
@@ -78,7 +88,7 @@ def judge_live(
     seed: int,
     n_bootstrap: int,
     cache: JudgeCache | None,
-    progress: bool,
+    progress: bool | Callable[[int, int], None],
 ) -> tuple[Scorecard, Any]:
     """Judge the live candidates under one bundled contract and score them."""
     loaded = bundled_contract(name)

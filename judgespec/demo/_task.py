@@ -33,7 +33,7 @@ def arithmetic_questions(count: int, *, seed: int = 0) -> list[Question]:
         out.append(
             Question(
                 prompt_id=f"q{i + 1}",
-                prompt=f"What is {a} {shown} {b}? Give the final answer as a number.",
+                prompt=f"What is {a} {shown} {b}? Reply with the number only.",
                 answer=answer,
             )
         )

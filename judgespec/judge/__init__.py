@@ -21,6 +21,7 @@ from ._backend import (
     Generation,
     JudgeBackend,
     TokenScoreRequest,
+    VerdictChoices,
     available_backends,
     make_backend,
     register_backend,
@@ -30,6 +31,7 @@ from ._embedded import (
     EMBEDDED_MODEL_ID,
     directory_sha256,
     embedded_dir,
+    ensure_embedded,
     gguf_path,
     gguf_sha256,
     load_embedded,
@@ -43,6 +45,7 @@ from ._parse import (
     expected_score,
     parse_pair,
     parse_score,
+    verdict_choices,
 )
 from ._paths import cache_dir
 from ._render import request_hash
@@ -65,6 +68,7 @@ __all__ = [
     "ReplayBackend",
     "TokenScoreRequest",
     "TransformersBackend",
+    "VerdictChoices",
     "aggregate_values",
     "aggregate_verdicts",
     "available_backends",
@@ -73,6 +77,7 @@ __all__ = [
     "copeland",
     "directory_sha256",
     "embedded_dir",
+    "ensure_embedded",
     "expected_score",
     "gguf_path",
     "gguf_sha256",
@@ -85,6 +90,7 @@ __all__ = [
     "register_backend",
     "request_hash",
     "resolve_local_revision",
+    "verdict_choices",
     "win_matrix",
     "win_share",
     "write_jsonl",

@@ -29,6 +29,7 @@ __all__ = [
     "Generation",
     "JudgeBackend",
     "TokenScoreRequest",
+    "VerdictChoices",
     "available_backends",
     "make_backend",
     "register_backend",
@@ -42,6 +43,23 @@ class ChatMessage:
     role: str
     """``system``, ``user`` or ``assistant``."""
     content: str
+
+
+@dataclass(frozen=True)
+class VerdictChoices:
+    """Constrained decoding of a verdict (a contract's ``protocol.constrain``).
+
+    The backend lets the judge write up to ``rationale_tokens`` tokens of free text
+    (ended early by its end of turn), then, on a new line when a rationale was allowed,
+    exactly one of ``choices``, then ends. Only that last line is parsed. A backend that
+    can do this says so with a true ``constrained_decoding`` attribute; the engine
+    refuses to send constrained requests to any other.
+    """
+
+    choices: tuple[str, ...]
+    """The verdicts the judge may write (e.g. ``Score: 1`` .. ``Score: 5``, or ``[A]``, ``[B]``)."""
+    rationale_tokens: int = 0
+    """Free-text tokens allowed before the verdict (0: the verdict only)."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +78,8 @@ class GenerateRequest:
 
     ``seed`` already differs per sample; backends that replay or cache verdicts key on
     the request and this index."""
+    constraint: VerdictChoices | None = None
+    """When set, decode constrained to these verdicts (see :class:`VerdictChoices`)."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from typing import Any
 
 from ..contract import JudgeModel, LoadedContract
 from ._aggregate import Aggregation, aggregate_values, aggregate_verdicts
-from ._parse import ParseFailure, Verdict
+from ._backend import VerdictChoices
+from ._parse import ParseFailure, Verdict, verdict_choices
 from ._runner import Call, Reply, Runner
 
 __all__ = ["Prompt", "RunContext"]
@@ -41,6 +42,11 @@ class RunContext:
     def judges(self) -> list[JudgeModel]:
         """The contract's judges (one, or the panel)."""
         return self.loaded.contract.judges
+
+    @property
+    def constraint(self) -> VerdictChoices | None:
+        """The verdicts the protocol's judge calls are constrained to (None: free decoding)."""
+        return verdict_choices(self.loaded.contract.protocol)
 
     @property
     def sample_count(self) -> int:

@@ -17,6 +17,7 @@ of its weight files, and a hub id to nothing (the declared revision stands).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import importlib.util
@@ -24,6 +25,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +37,12 @@ __all__ = [
     "EMBEDDED_MODEL_ID",
     "directory_sha256",
     "embedded_dir",
+    "ensure_embedded",
     "file_sha256",
     "gguf_path",
     "gguf_sha256",
     "load_embedded",
+    "quiet_loading",
     "resolve_local_revision",
     "resolve_transformers_revision",
 ]
@@ -134,6 +138,34 @@ def embedded_dir() -> Path:
 _DONE = "judgespec-complete"
 
 
+@contextlib.contextmanager
+def quiet_loading() -> Iterator[None]:
+    """Silence transformers while loading: no progress bars, no info or warning logs.
+
+    The GGUF conversion draws its own ``tqdm`` bar (not transformers' switchable one),
+    so that module's ``tqdm`` is swapped for a disabled one for the duration.
+    """
+    import functools
+    import importlib
+
+    gguf_utils: Any = importlib.import_module("transformers.modeling_gguf_pytorch_utils")
+    hf_logging: Any = importlib.import_module("transformers.utils.logging")
+
+    bars = hf_logging.is_progress_bar_enabled()
+    verbosity = hf_logging.get_verbosity()
+    raw_tqdm = gguf_utils.tqdm
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+    gguf_utils.tqdm = functools.partial(raw_tqdm, disable=True)
+    try:
+        yield
+    finally:
+        gguf_utils.tqdm = raw_tqdm
+        hf_logging.set_verbosity(verbosity)
+        if bars:
+            hf_logging.enable_progress_bar()
+
+
 def _convert(target: Path) -> None:
     """Dequantise the GGUF through transformers and save a plain safetensors copy."""
     import torch
@@ -165,26 +197,39 @@ def _convert(target: Path) -> None:
             shutil.rmtree(staging, ignore_errors=True)
 
 
+def ensure_embedded() -> Path:
+    """The embedded judge's transformers directory, converted from the GGUF if needed.
+
+    Any transformers tool can load it (``from_pretrained``); ``judgespec model path``
+    prints it.
+    """
+    target = embedded_dir()
+    if not (target / _DONE).exists():
+        if target.exists():
+            shutil.rmtree(target, ignore_errors=True)
+        with quiet_loading():
+            _convert(target)
+    return target
+
+
 def load_embedded(device: str = "cpu", dtype: Any = None) -> tuple[Any, Any]:
     """``(model, tokenizer)`` of the embedded judge on ``device``.
 
     ``dtype`` defaults to bfloat16 on CUDA and float32 elsewhere. The first call
-    converts the GGUF (about 15 s on a CPU) and caches a safetensors copy.
+    converts the GGUF (about 15 s on a CPU) and caches a safetensors copy. Loading
+    draws no progress bars and logs nothing below errors (:func:`quiet_loading`).
     """
     import torch
     import transformers
 
     auto_model: Any = transformers.AutoModelForCausalLM
     auto_tokenizer: Any = transformers.AutoTokenizer
-    target = embedded_dir()
-    if not (target / _DONE).exists():
-        if target.exists():
-            shutil.rmtree(target, ignore_errors=True)
-        _convert(target)
+    target = ensure_embedded()
     if dtype is None:
         dtype = torch.bfloat16 if str(device).startswith("cuda") else torch.float32
-    tokenizer = auto_tokenizer.from_pretrained(target)
-    model = auto_model.from_pretrained(target, dtype=dtype).to(device)
+    with quiet_loading():
+        tokenizer = auto_tokenizer.from_pretrained(target)
+        model = auto_model.from_pretrained(target, dtype=dtype).to(device)
     model.eval()
     return model, tokenizer
 

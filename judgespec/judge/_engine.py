@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from .._errors import AuditDataError
@@ -38,7 +39,7 @@ from ._output import JudgeOutput, JudgeStats
 from ._pairwise import round_robin
 from ._pointwise import Scored, logprob_scores, pointwise_scores
 from ._render import reference_request
-from ._runner import Call, Runner
+from ._runner import Call, LazyBackend, ProgressCallback, Runner
 from ._ties import break_ties
 from ._tournament import run_tournament
 
@@ -81,7 +82,12 @@ def judge_labels(loaded: LoadedContract) -> list[str]:
 
 def _backends(
     loaded: LoadedContract, backend: JudgeBackend | None, backends: Sequence[JudgeBackend] | None
-) -> list[JudgeBackend]:
+) -> list[JudgeBackend | LazyBackend]:
+    """The judges' backends: the given ones, else lazily built ones (one per distinct judge).
+
+    A lazily built backend is made by :func:`make_backend` only when a call misses the
+    cache, so a fully cached rerun loads no model.
+    """
     judges = loaded.contract.judges
     if backends is not None:
         if len(backends) != len(judges):
@@ -89,12 +95,12 @@ def _backends(
         return list(backends)
     if backend is not None:
         return [backend] * len(judges)
-    made: dict[str, JudgeBackend] = {}
-    out = []
+    made: dict[str, LazyBackend] = {}
+    out: list[JudgeBackend | LazyBackend] = []
     for judge in judges:
         key = judge.model_dump_json(exclude={"label"})
         if key not in made:
-            made[key] = make_backend(judge)
+            made[key] = LazyBackend(judge.backend, partial(make_backend, judge))
         out.append(made[key])
     return out
 
@@ -154,7 +160,7 @@ def judge_candidates(
     backend: JudgeBackend | None = None,
     backends: Sequence[JudgeBackend] | None = None,
     cache: JudgeCache | None = None,
-    progress: bool = False,
+    progress: bool | ProgressCallback = False,
 ) -> JudgeOutput:
     """Judge candidates-table rows under a contract.
 
@@ -168,13 +174,15 @@ def judge_candidates(
         field``, and any other fields (kept as they are).
     backend
         Serve every judge with this backend (default: each judge's own backend from
-        the registry, see :func:`judgespec.judge.make_backend`).
+        the registry, see :func:`judgespec.judge.make_backend`, built only when a
+        judge call misses the cache).
     backends
         One backend per judge of a panel, in panel order (instead of ``backend``).
     cache
         Answer repeated judge calls from (and store new ones in) this cache.
     progress
-        Show a progress bar on stderr.
+        Show a progress bar on stderr; or a callable ``(done, added)`` told of judgments
+        done and added to the total as the run goes (for a caller's own display).
 
     Returns
     -------

@@ -28,7 +28,7 @@ from ..contract import PairLabels
 from ._aggregate import Ranking, rank_candidates
 from ._backend import ChatMessage
 from ._context import Prompt, RunContext
-from ._parse import ParseFailure, Verdict, label_tokens, parse_pair
+from ._parse import ParseFailure, Verdict, label_tokens, parse_pair, verdict_text
 from ._render import chat, generate_request, pair_variables, score_request, where_pair
 from ._runner import Call
 
@@ -110,8 +110,13 @@ def judge_presentations(
     stage: str,
     strength: bool = False,
 ) -> list[Judged]:
-    """Judge presentations with every judge and sample; parse and combine verdicts."""
+    """Judge presentations with every judge and sample; parse and combine verdicts.
+
+    The protocol's own comparisons (``stage`` ``judge``) are constrained as the
+    contract's ``protocol.constrain`` says; escalation comparisons decode freely.
+    """
     count = ctx.sample_count
+    constraint = ctx.constraint if stage == "judge" else None
     messages: dict[tuple[int, int], tuple[ChatMessage, ...]] = {}
     calls: list[Call] = []
     for j, judge in enumerate(ctx.judges):
@@ -130,7 +135,7 @@ def judge_presentations(
             messages[(j, x)] = msgs
             ids = (ctx.candidate_id(pres.first), ctx.candidate_id(pres.second))
             for k in range(count):
-                request = generate_request(judge, msgs, sample=k)
+                request = generate_request(judge, msgs, sample=k, constraint=constraint)
                 calls.append(Call(j, stage, pres.prompt_id, ids, request, pres.order, pres.round))
     replies = ctx.run(calls)
     verdicts: list[list[list[Verdict | None]]] = [
@@ -139,7 +144,8 @@ def judge_presentations(
     for n, reply in enumerate(replies):
         j, rest = divmod(n, len(items) * count)
         x, k = divmod(rest, count)
-        parsed = parse_pair(reply.text or "", labels=labels, allow_tie=allow_tie)
+        text = verdict_text(reply.text or "", constraint)
+        parsed = parse_pair(text, labels=labels, allow_tie=allow_tie)
         ctx.record(reply, parsed)
         verdicts[j][x][k] = None if isinstance(parsed, ParseFailure) else parsed
     strengths = _strengths(ctx, items, messages, labels, stage) if strength else [None] * len(items)

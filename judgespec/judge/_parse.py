@@ -23,6 +23,11 @@ Logprob
     Renormalising makes the score independent of the probability mass the model puts
     on tokens outside the scale (which :func:`expected_score` reports as ``mass``). A
     distribution with no finite log-probability is a parse failure.
+Constrained verdicts (``protocol.constrain``)
+    The backend could only write one of :func:`verdict_choices`' choices, on the
+    output's last line after an optional free-text rationale. Only that last line is
+    parsed (by the rules above), so a rationale that mentions a score or a label cannot
+    change the verdict.
 """
 
 from __future__ import annotations
@@ -34,7 +39,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from ..contract import PairLabels, Scale
+from ..contract import (
+    LogprobProtocol,
+    PairLabels,
+    PairwiseProtocol,
+    PointwiseProtocol,
+    Scale,
+    TournamentProtocol,
+)
+from ._backend import VerdictChoices
 
 __all__ = [
     "PARSE_FAILURE_REASONS",
@@ -45,6 +58,8 @@ __all__ = [
     "label_tokens",
     "parse_pair",
     "parse_score",
+    "verdict_choices",
+    "verdict_text",
 ]
 
 Verdict = Literal["first", "second", "tie"]
@@ -120,6 +135,40 @@ def parse_pair(output: str, *, labels: PairLabels, allow_tie: bool) -> Verdict |
     if verdict == "tie" and not allow_tie:
         return ParseFailure("tie_not_allowed", labels.tie)
     return verdict
+
+
+def verdict_choices(
+    protocol: PointwiseProtocol | LogprobProtocol | PairwiseProtocol | TournamentProtocol,
+) -> VerdictChoices | None:
+    """The verdicts a constrained judge may write under ``protocol`` (None: free decoding).
+
+    Pointwise: ``prefix + str(k)`` for every level k of the scale (prefix default
+    ``Score: ``). Pairwise and tournament: ``prefix +`` the first and second labels, and
+    the tie label when ties are allowed (prefix default empty).
+    """
+    constrain = getattr(protocol, "constrain", None)
+    if constrain is None:
+        return None
+    if isinstance(protocol, PointwiseProtocol):
+        prefix = "Score: " if constrain.prefix is None else constrain.prefix
+        levels = range(protocol.scale.min, protocol.scale.max + 1)
+        choices = tuple(f"{prefix}{k}" for k in levels)
+    elif isinstance(protocol, PairwiseProtocol | TournamentProtocol):
+        prefix = constrain.prefix or ""
+        labels = [protocol.labels.first, protocol.labels.second]
+        if protocol.allow_tie:
+            labels.append(protocol.labels.tie)
+        choices = tuple(prefix + label for label in labels)
+    else:  # pragma: no cover - the logprob protocol has no constrain field
+        return None
+    return VerdictChoices(choices=choices, rationale_tokens=constrain.rationale_tokens)
+
+
+def verdict_text(output: str, constraint: VerdictChoices | None) -> str:
+    """What is parsed: the whole output, or its last line for a constrained verdict."""
+    if constraint is None:
+        return output
+    return output.rsplit("\n", 1)[-1]
 
 
 @dataclass(frozen=True)

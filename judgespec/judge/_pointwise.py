@@ -1,7 +1,7 @@
 """The pointwise and logprob protocols: one judgment per candidate.
 
 Pointwise: the judge generates an answer and the contract's pattern must match it
-exactly once (see :mod:`._parse`). With ``samples.count`` > 1 each candidate is judged
+exactly once (see :mod:`._parse`; under ``protocol.constrain`` the answer's last line). With ``samples.count`` > 1 each candidate is judged
 that many times (sample k with seed ``seed + k``); samples that fail to parse are
 counted and left out, and the samples combine by ``samples.aggregation``.
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from ..contract import LogprobProtocol, PointwiseProtocol, Scale
 from ._backend import ChatMessage
 from ._context import Prompt, RunContext
-from ._parse import ExpectedScore, ParseFailure, expected_score, parse_score
+from ._parse import ExpectedScore, ParseFailure, expected_score, parse_score, verdict_text
 from ._render import candidate_variables, chat, generate_request, score_request, where_candidate
 from ._runner import Call
 
@@ -58,6 +58,7 @@ def pointwise_scores(
 ) -> Scored:
     """Generate, parse and aggregate a score for every candidate."""
     count = ctx.sample_count
+    constraint = ctx.constraint
     positions = [pos for p in prompts for pos in p.rows]
     calls = []
     for j, judge in enumerate(ctx.judges):
@@ -71,7 +72,7 @@ def pointwise_scores(
                         "judge",
                         row.get("prompt_id"),
                         (row.get("candidate_id"),),
-                        generate_request(judge, msgs, sample=k),
+                        generate_request(judge, msgs, sample=k, constraint=constraint),
                     )
                 )
     values: list[list[list[float | None]]] = [
@@ -80,7 +81,8 @@ def pointwise_scores(
     for n, reply in enumerate(ctx.run(calls)):
         j, rest = divmod(n, len(positions) * count)
         x, k = divmod(rest, count)
-        parsed = parse_score(reply.text or "", pattern=protocol.pattern, scale=protocol.scale)
+        text = verdict_text(reply.text or "", constraint)
+        parsed = parse_score(text, pattern=protocol.pattern, scale=protocol.scale)
         ctx.record(reply, parsed)
         values[j][x][k] = None if isinstance(parsed, ParseFailure) else parsed
     out = Scored({})

@@ -16,7 +16,7 @@ from typing import Any
 
 from .._errors import AuditDataError, ContractError
 from ..contract import JudgeModel, LoadedContract, render_template
-from ._backend import ChatMessage, GenerateRequest, TokenScoreRequest
+from ._backend import ChatMessage, GenerateRequest, TokenScoreRequest, VerdictChoices
 
 __all__ = [
     "REFERENCE_MAX_TOKENS",
@@ -51,6 +51,11 @@ def request_hash(request: JudgeRequest) -> str:
             seed=request.seed,
             top_logprobs=request.top_logprobs,
         )
+        if request.constraint is not None:
+            payload["constraint"] = {
+                "choices": list(request.constraint.choices),
+                "rationale_tokens": request.constraint.rationale_tokens,
+            }
     else:
         payload.update(
             kind="score", answer_prefix=request.answer_prefix, candidates=list(request.candidates)
@@ -155,18 +160,29 @@ def pair_variables(
 
 
 def generate_request(
-    judge: JudgeModel, messages: tuple[ChatMessage, ...], *, sample: int, top_logprobs: int = 0
+    judge: JudgeModel,
+    messages: tuple[ChatMessage, ...],
+    *,
+    sample: int,
+    top_logprobs: int = 0,
+    constraint: VerdictChoices | None = None,
 ) -> GenerateRequest:
-    """A verdict request under the judge's decoding; sample k gets seed ``seed + k``."""
+    """A verdict request under the judge's decoding; sample k gets seed ``seed + k``.
+
+    With a ``constraint`` the verdict always fits: ``max_tokens`` is the rationale's
+    budget plus the contract's ``max_tokens`` for the verdict itself.
+    """
     d = judge.decoding
+    budget = d.max_tokens + (constraint.rationale_tokens if constraint is not None else 0)
     return GenerateRequest(
         messages=messages,
-        max_tokens=d.max_tokens,
+        max_tokens=budget,
         temperature=d.temperature,
         top_p=d.top_p,
         seed=None if d.seed is None else d.seed + sample,
         top_logprobs=top_logprobs,
         sample=sample,
+        constraint=constraint,
     )
 
 

@@ -31,6 +31,8 @@ class ReplayBackend:
     """Answers requests from recorded judgments (see the module docstring)."""
 
     name = "replay"
+    constrained_decoding = True
+    """Recorded verdicts replay whatever a constrained judge wrote."""
     batch_size = 1024
 
     def __init__(self, records: dict[tuple[str, int], dict[str, Any]], *, source: str) -> None:

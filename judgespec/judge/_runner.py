@@ -11,7 +11,7 @@ starts, so an interrupted run loses at most the batch in flight.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -22,7 +22,16 @@ from ._backend import GenerateRequest, Generation, JudgeBackend, TokenScoreReque
 from ._cache import JudgeCache, decode_floats, encode_floats, judge_cache_key
 from ._render import JudgeRequest, request_hash
 
-__all__ = ["DEFAULT_BATCH_SIZE", "Call", "Counters", "Reply", "Runner", "judge_identity"]
+__all__ = [
+    "DEFAULT_BATCH_SIZE",
+    "Call",
+    "Counters",
+    "LazyBackend",
+    "ProgressCallback",
+    "Reply",
+    "Runner",
+    "judge_identity",
+]
 
 DEFAULT_BATCH_SIZE = 16
 """Batch size for backends that do not say (no ``batch_size`` attribute)."""
@@ -76,7 +85,31 @@ class Counters:
     by_judge: dict[int, int] = field(default_factory=dict)
 
 
-def judge_identity(backend: JudgeBackend, judge: JudgeModel) -> str:
+class LazyBackend:
+    """A judge's backend, built on first use: a run answered from the cache builds none.
+
+    ``name`` is known before the backend exists (the registry's backends are named as
+    contracts name them), so cache keys need no model.
+    """
+
+    def __init__(self, name: str, build: Callable[[], JudgeBackend]) -> None:
+        self.name = name
+        self._build = build
+        self._backend: JudgeBackend | None = None
+
+    @property
+    def built(self) -> bool:
+        """Whether the backend has been built."""
+        return self._backend is not None
+
+    def get(self) -> JudgeBackend:
+        """The backend (built now if it was not yet)."""
+        if self._backend is None:
+            self._backend = self._build()
+        return self._backend
+
+
+def judge_identity(backend: JudgeBackend | LazyBackend, judge: JudgeModel) -> str:
     """The cache's judge key: ``<backend name>|<model>|<revision>``."""
     return f"{backend.name}|{judge.model}|{judge.revision or '-'}"
 
@@ -106,12 +139,20 @@ def _decode(call: Call, digest: str, value: dict[str, Any]) -> Reply:
     )
 
 
-class _Progress:
-    """A rich progress bar on stderr (judgments done, throughput, time left)."""
+ProgressCallback = Callable[[int, int], None]
+"""Progress hook ``(judgments done since the last call, judgments added to the total)``."""
 
-    def __init__(self, enabled: bool) -> None:
+
+class _Progress:
+    """A rich progress bar on stderr (judgments done, throughput, time left), or a hook."""
+
+    def __init__(self, enabled: bool | ProgressCallback) -> None:
         self._bar: Any = None
         self._task: Any = None
+        self._hook: ProgressCallback | None = None
+        if callable(enabled):
+            self._hook = enabled
+            return
         if not enabled:
             return
         from rich.console import Console
@@ -140,11 +181,15 @@ class _Progress:
         self._bar.start()
 
     def add_total(self, n: int) -> None:
+        if self._hook is not None:
+            self._hook(0, n)
         if self._bar is not None:
             total = self._bar.tasks[0].total or 0
             self._bar.update(self._task, total=total + n)
 
     def advance(self, n: int) -> None:
+        if self._hook is not None and n:
+            self._hook(n, 0)
         if self._bar is not None:
             self._done += n
             elapsed = max(time.perf_counter() - self._start, 1e-9)
@@ -167,11 +212,11 @@ class Runner:
     def __init__(
         self,
         judges: Sequence[JudgeModel],
-        backends: Sequence[JudgeBackend],
+        backends: Sequence[JudgeBackend | LazyBackend],
         *,
         fingerprint: str,
         cache: JudgeCache | None,
-        progress: bool = False,
+        progress: bool | ProgressCallback = False,
     ) -> None:
         self.judges = list(judges)
         self.backends = list(backends)
@@ -217,8 +262,8 @@ class Runner:
         calls: list[tuple[Call, str]],
         answers: dict[tuple[int, str, int], Reply],
     ) -> None:
-        backend, judge = self.backends[j], self.judges[j]
-        identity = judge_identity(backend, judge)
+        slot, judge = self.backends[j], self.judges[j]
+        identity = judge_identity(slot, judge)
         judge_key = judge_cache_key(judge)
         unique: dict[tuple[str, int], Call] = {}
         for call, digest in calls:
@@ -232,6 +277,9 @@ class Runner:
             self._progress.advance(len(cached))
         self._progress.advance(duplicates)
         todo = [(key, call) for key, call in unique.items() if (j, *key) not in answers]
+        if not todo:
+            return
+        backend = slot.get() if isinstance(slot, LazyBackend) else slot
         size = getattr(backend, "batch_size", DEFAULT_BATCH_SIZE)
         if not isinstance(size, int) or size < 1:
             size = DEFAULT_BATCH_SIZE
@@ -258,6 +306,7 @@ class Runner:
         requests = [call.request for _, call in batch]
         replies: list[Reply]
         if isinstance(requests[0], GenerateRequest):
+            self._check_constrainable(backend, requests)
             gens: list[Generation] = backend.generate(
                 [r for r in requests if isinstance(r, GenerateRequest)]
             )
@@ -278,6 +327,18 @@ class Runner:
             ]
         self.counters.model_seconds += time.perf_counter() - started
         return replies
+
+    @staticmethod
+    def _check_constrainable(backend: JudgeBackend, requests: Sequence[object]) -> None:
+        constrained = any(
+            isinstance(r, GenerateRequest) and r.constraint is not None for r in requests
+        )
+        if constrained and not getattr(backend, "constrained_decoding", False):
+            raise BackendError(
+                f"backend '{backend.name}' cannot constrain decoding (the contract sets "
+                "protocol.constrain); use backend 'transformers' or 'inspect', or remove "
+                "protocol.constrain"
+            )
 
     @staticmethod
     def _check(

@@ -44,6 +44,7 @@ from ._backend import (
     Generation,
     JudgeBackend,
     TokenScoreRequest,
+    VerdictChoices,
     register_backend,
 )
 from ._prefix import Layout, plan_prefixes
@@ -103,6 +104,7 @@ class TransformersBackend:
         self.eos_ids = sorted(eos)
         self.prefix_tokens_saved = 0
         """Prompt tokens not recomputed thanks to prefix reuse (for benchmarks)."""
+        self._cache_kwarg = _cache_kwarg(model)
 
     # -- rendering -----------------------------------------------------------------
 
@@ -191,8 +193,8 @@ class TransformersBackend:
             input_ids=prefix_ids,
             attention_mask=prefix_mask,
             position_ids=self._positions(prefix_mask),
-            past_key_values=cache,
             use_cache=True,
+            **{self._cache_kwarg: cache},
         )
         index = torch.tensor(layout.group_of, dtype=torch.long, device=self.model.device)
         cache.batch_select_indices(index)
@@ -238,8 +240,8 @@ class TransformersBackend:
                     input_ids=suffix,
                     attention_mask=full,
                     position_ids=positions,
-                    past_key_values=cache,
                     use_cache=True,
+                    **{self._cache_kwarg: cache},
                 ).logits
             logprobs = torch.log_softmax(logits[:, -1, :].float(), dim=-1).cpu()
         return [
@@ -249,12 +251,16 @@ class TransformersBackend:
 
     # -- generation ------------------------------------------------------------------
 
+    constrained_decoding = True
+    """Constrained verdicts (:class:`VerdictChoices`) through an allowed-token mask."""
+
     def generate(self, requests: Sequence[GenerateRequest]) -> list[Generation]:
         """Generate each request's answer (batched by identical decoding settings)."""
         out: list[Generation | None] = [None] * len(requests)
-        groups: dict[tuple[int, float, float, int], list[int]] = {}
+        groups: dict[tuple[int, float, float, int, VerdictChoices | None], list[int]] = {}
         for i, r in enumerate(requests):
-            groups.setdefault((r.max_tokens, r.temperature, r.top_p, r.top_logprobs), []).append(i)
+            key = (r.max_tokens, r.temperature, r.top_p, r.top_logprobs, r.constraint)
+            groups.setdefault(key, []).append(i)
         for members in groups.values():
             for start in range(0, len(members), self.batch_size):
                 chunk = members[start : start + self.batch_size]
@@ -274,8 +280,9 @@ class TransformersBackend:
         first = requests[0]
         rows = [self.chat_ids(r.messages) for r in requests]
         layout = plan_prefixes(rows) if self.prefix_reuse else None
+        mask = None if first.constraint is None else self._verdict_mask(first.constraint, len(rows))
         config = generation_config(
-            max_new_tokens=first.max_tokens,
+            max_new_tokens=first.max_tokens if mask is None else max(first.max_tokens, mask.budget),
             do_sample=False,
             pad_token_id=self.pad_id,
             eos_token_id=self.eos_ids or None,
@@ -287,6 +294,8 @@ class TransformersBackend:
             processors.append(
                 _SeededSampler([_row_seed(r) for r in requests], first.temperature, first.top_p)
             )
+        if mask is not None:
+            processors.append(mask)
         with torch.inference_mode():
             if layout is None:
                 ids, mask = self._left_pad(rows)
@@ -304,9 +313,9 @@ class TransformersBackend:
                 result = self.model.generate(
                     input_ids=ids,
                     attention_mask=mask,
-                    past_key_values=cache,
                     generation_config=config,
                     logits_processor=processors,
+                    **{self._cache_kwarg: cache},
                 )
         new = result.sequences[:, ids.shape[1] :].cpu()
         out = []
@@ -326,6 +335,15 @@ class TransformersBackend:
             out.append(Generation(text=text, top_logprobs=top, tokens=length))
         return out
 
+    def _verdict_mask(self, constraint: VerdictChoices, rows: int) -> _VerdictMask:
+        if not self.eos_ids:
+            raise BackendError(
+                "the judge's tokenizer has no end-of-turn token, so a constrained verdict cannot end"
+            )
+        separator = "\n" if constraint.rationale_tokens > 0 else ""
+        sequences = [self.encode(separator + choice) for choice in constraint.choices]
+        return _VerdictMask(sequences, constraint.rationale_tokens, self.eos_ids, rows)
+
     def _top_logprobs(
         self, logits: Sequence[Any], row: int, length: int, request: GenerateRequest
     ) -> list[dict[str, float]]:
@@ -343,6 +361,82 @@ class TransformersBackend:
                 }
             )
         return out
+
+
+def _cache_kwarg(model: Any) -> str:
+    """The keyword a model takes its key/value cache under: ``cache`` in newer
+    transformers (``past_key_values`` is deprecated there), ``past_key_values`` before."""
+    import inspect
+
+    try:
+        parameters = inspect.signature(model.forward).parameters
+    except (TypeError, ValueError):  # pragma: no cover - a forward without a signature
+        return "past_key_values"
+    return "cache" if "cache" in parameters else "past_key_values"
+
+
+class _VerdictMask:
+    """Logits processor: an allowed-token mask that admits only the contract's verdicts.
+
+    Each row first writes up to ``rationale`` tokens freely; the rationale ends when the
+    budget is spent or when the row's next token would be its end of turn (the
+    highest-scoring token after the other processors, i.e. the token greedy decoding,
+    or seeded Gumbel-max sampling, picks). From then on only tokens that continue one of
+    the verdict token sequences (a trie) are allowed, and after a complete verdict only
+    the end of turn. Scores of allowed tokens are left as they are, so the verdict is the
+    judge's own choice among the verdicts: the argmax, or a sample of its renormalised
+    distribution over them.
+    """
+
+    def __init__(
+        self, sequences: Sequence[Sequence[int]], rationale: int, eos_ids: Sequence[int], rows: int
+    ) -> None:
+        self.trie: dict[tuple[int, ...], set[int]] = {}
+        self.complete: set[tuple[int, ...]] = set()
+        for seq in sequences:
+            for n in range(len(seq)):
+                self.trie.setdefault(tuple(seq[:n]), set()).add(int(seq[n]))
+            self.complete.add(tuple(seq))
+        self.rationale = rationale
+        self.eos_ids = [int(e) for e in eos_ids]
+        self.budget = rationale + max(len(s) for s in sequences) + 1
+        """New tokens that always suffice for rationale, verdict and end of turn."""
+        self.free = [0] * rows
+        self.verdict: list[tuple[int, ...] | None] = [None] * rows
+        self.done = [False] * rows
+        self.start: int | None = None
+
+    def _allowed(self, path: tuple[int, ...]) -> list[int]:
+        allowed = sorted(self.trie.get(path, set()))
+        return allowed + self.eos_ids if path in self.complete else allowed
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        if self.start is None:
+            self.start = int(input_ids.shape[1])
+        stepped = int(input_ids.shape[1]) > self.start
+        masked = scores.clone()
+        for row in range(scores.shape[0]):
+            last = int(input_ids[row, -1])
+            path = self.verdict[row]
+            if stepped and not self.done[row]:
+                if path is None:
+                    self.free[row] += 1
+                elif path in self.complete and last in self.eos_ids:
+                    self.done[row] = True
+                else:
+                    path = self.verdict[row] = (*path, last)
+            if self.done[row]:
+                continue
+            if path is None:
+                top = int(scores[row].argmax())
+                if self.free[row] < self.rationale and top not in self.eos_ids:
+                    continue
+                path = self.verdict[row] = ()
+            allowed = self._allowed(path)
+            keep = masked[row, allowed].clone()
+            masked[row] = -float("inf")
+            masked[row, allowed] = keep
+        return masked
 
 
 class _SeededSampler:
@@ -397,7 +491,13 @@ def _load(judge: JudgeModel, device: str, dtype: Any) -> tuple[Any, Any]:
 
     import transformers
 
-    from ._embedded import EMBEDDED_MODEL_ID, directory_sha256, gguf_sha256, load_embedded
+    from ._embedded import (
+        EMBEDDED_MODEL_ID,
+        directory_sha256,
+        gguf_sha256,
+        load_embedded,
+        quiet_loading,
+    )
 
     revision = judge.revision
     if judge.model == EMBEDDED_MODEL_ID:
@@ -423,8 +523,9 @@ def _load(judge: JudgeModel, device: str, dtype: Any) -> tuple[Any, Any]:
     try:
         auto_model: Any = transformers.AutoModelForCausalLM
         auto_tokenizer: Any = transformers.AutoTokenizer
-        tokenizer = auto_tokenizer.from_pretrained(source, **kwargs)
-        model = auto_model.from_pretrained(source, dtype=dtype, **kwargs).to(device)
+        with quiet_loading():
+            tokenizer = auto_tokenizer.from_pretrained(source, **kwargs)
+            model = auto_model.from_pretrained(source, dtype=dtype, **kwargs).to(device)
     except OSError as exc:
         raise BackendError(f"cannot load judge model '{source}': {exc}") from None
     model.eval()

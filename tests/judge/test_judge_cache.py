@@ -13,8 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
-from judge_doubles import PAIRWISE, POINTWISE, ScriptedJudge, contract, rows
+from judge_doubles import (
+    BASE,
+    PAIRWISE,
+    POINTWISE,
+    POINTWISE_TEMPLATE,
+    ScriptedJudge,
+    contract,
+    rows,
+)
 
 from judgespec.cli import cli
 from judgespec.judge import JudgeCache, judge_candidates
@@ -230,3 +239,66 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path: Path) -> None:
     assert (tmp_path / "rerun" / "judgments.jsonl").read_text() == (
         tmp_path / "fresh" / "judgments.jsonl"
     ).read_text()
+
+
+def test_cached_rerun_builds_no_backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cache hits are resolved before any backend is built: a full rerun constructs none."""
+    from judgespec.judge import _backend
+
+    built: list[ScriptedJudge] = []
+
+    def factory(judge: Any) -> ScriptedJudge:
+        made = ScriptedJudge()
+        made.name = "replay"  # type: ignore[misc]
+        built.append(made)
+        return made
+
+    monkeypatch.setitem(_backend._REGISTRY, "replay", factory)
+    loaded = contract(POINTWISE)
+    data = rows([[1, 2, 3], [3, 1]])
+    with JudgeCache.in_dir(tmp_path) as cache:
+        first = judge_candidates(loaded, data, cache=cache)
+        assert len(built) == 1 and first.stats.model_calls == 5
+        second = judge_candidates(loaded, data, cache=cache)
+        assert len(built) == 1, "a fully cached rerun must not build the backend"
+        assert second.stats.cache_hits == 5 and second.stats.model_calls == 0
+        assert first.candidates == second.candidates
+        third = judge_candidates(loaded, [*data, {**data[0], "candidate_id": "new", "response": "q=4"}], cache=cache)
+        assert len(built) == 2 and third.stats.model_calls == 1
+
+
+def test_cached_cli_audit_rerun_loads_no_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``judgespec audit`` a second time over the same candidates builds no backend."""
+    from judgespec.judge import _backend
+
+    built: list[str] = []
+
+    def factory(judge: Any) -> ScriptedJudge:
+        built.append(judge.model)
+        made = ScriptedJudge()
+        made.name = "replay"  # type: ignore[misc]
+        return made
+
+    monkeypatch.setitem(_backend._REGISTRY, "replay", factory)
+    monkeypatch.setenv("JUDGESPEC_CACHE_DIR", str(tmp_path / "cache"))
+    spec = tmp_path / "c.yaml"
+    spec.write_text(
+        yaml.safe_dump(
+            {
+                **BASE,
+                "protocol": POINTWISE,
+                "prompt": {"template": POINTWISE_TEMPLATE, "variables": ["prompt", "response"]},
+            }
+        ),
+        encoding="utf-8",
+    )
+    table = tmp_path / "candidates.jsonl"
+    table.write_text("".join(json.dumps(r) + "\n" for r in rows([[1, 2], [2, 1, 3]])))
+    for n in (1, 2):
+        result = CliRunner().invoke(
+            cli,
+            ["audit", "--contract", str(spec), "--candidates", str(table), "--bootstrap", "20",
+             "--out", str(tmp_path / f"out{n}"), "--quiet"],
+        )
+        assert result.exit_code == 0, result.output
+    assert built == ["double"]

