@@ -82,12 +82,13 @@ def with_slice_column(
 
     For the adapters' post-hoc readers: ``metadata`` maps a prompt id to that prompt's
     metadata in the log (an Inspect sample's metadata, an lm-eval document), ``field``
-    says what one key of it is called in errors. A prompt without the key gets null,
-    which the audit then rejects naming the prompt, as it rejects a column with one
-    value (:func:`judgespec.audit.run_audit` with ``by``).
+    says what one key of it is called in errors. The column is checked as the audit
+    checks a slice column (:func:`judgespec.audit.run_audit` with ``by``), so rows not
+    yet judged fail here, before a model runs.
 
     Raises:
-        AuditDataError: when ``by`` is a candidates-table column, or no prompt has it.
+        AuditDataError: naming ``source`` when ``by`` is a candidates-table column, no
+            prompt has it, a prompt has none, or it has one value.
     """
     from ._errors import AuditDataError
     from .audit._table import CANDIDATE_COLUMNS
@@ -107,6 +108,11 @@ def with_slice_column(
     for row in rows:
         meta = metadata.get(str(row["prompt_id"])) or {}
         out.append({**row, by: meta.get(by)})
+    if out:  # a null, split or single-valued column fails here, before any judging
+        from .audit import CandidatesTable
+        from .audit._slices import slice_values
+
+        slice_values(CandidatesTable.from_rows(out, source=source), by)
     return out
 
 

@@ -106,16 +106,19 @@ def sample_tables(
     """Candidates and comparisons rows of read samples, judged under ``loaded`` unless its verdicts are there.
 
     ``by`` adds that field of each logged document as a column of its candidates (for
-    slices); a field no document has fails before any judging.
+    slices); a field missing from the documents, or with one value, fails before any
+    judging.
     """
     from judgespec.pipeline import with_slice_column
 
     if not samples.docs:
         raise AuditDataError(f"{samples.path}: no documents for filter '{samples.filter}'")
-    if by is not None:
-        documents = {str(d.record["prompt_id"]): d.doc for d in samples.docs}
-        # checks the field before any judging (no rows yet: only the check runs)
-        with_slice_column([], by, documents, source=str(samples.path), field="document field")
+    documents = {str(d.record["prompt_id"]): d.doc for d in samples.docs}
+    if by is not None:  # a bad slice field fails before any judging
+        with_slice_column(
+            candidate_rows(samples.records), by, documents, source=str(samples.path),
+            field="document field",
+        )  # fmt: skip
     records = samples.records
     if not has_verdicts(records, loaded.fingerprint):
         records = judge_sample_docs(loaded, samples.docs, backend=backend)
