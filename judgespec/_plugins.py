@@ -52,10 +52,13 @@ def load_source_tables(name: str, *, purpose: str) -> Any:
     reader = load_plugin("judgespec.sources", name, purpose=purpose)
     module_name = getattr(reader, "__module__", None) or ""
     attribute = str(getattr(reader, "__name__", "")).replace("score_from_", "tables_from_", 1)
+    if not attribute.startswith("tables_from_"):
+        attribute = "tables_from_<kind>"
     found = getattr(import_module(module_name), attribute, None) if module_name else None
-    if found is None or not attribute.startswith("tables_from_"):
+    if found is None:
+        where = module_name or repr(reader)
         raise JudgespecError(
-            f"the '{name}' source ({module_name or reader!r}) offers no tables_from_ function; "
+            f"the '{name}' source ({where}) offers no {attribute} function; "
             f"{purpose} needs an adapter version that does"
         )
     return found
