@@ -173,3 +173,21 @@ def test_slice_errors_name_the_log(audit_log: Path, tmp_path: Path) -> None:
         f"Error: {audit_log}: slice column 'opp' is missing: it is not a sample metadata field "
         "of any prompt; slice by one of the sample metadata fields (op, suite)"
     )
+
+
+def test_an_epoch_log_slices_by_its_samples_metadata(audit_log: Path, digit_contract: Path, tmp_path: Path) -> None:
+    """Epoch logs key prompts by sample id; the judge is the contract's, run on the epochs."""
+    from inspect_ai import Task
+    from inspect_ai import eval as inspect_eval
+    from inspect_ai.dataset import FieldSpec, json_dataset
+    from inspect_ai.scorer import match
+
+    data = audit_log.parent.parent / "arithmetic_ops.jsonl"
+    dataset = json_dataset(str(data), FieldSpec(metadata=["op", "suite"]))
+    (log,) = inspect_eval(
+        Task(dataset=dataset, scorer=match(), epochs=2), model="judgespec-scripted/arithmetic",
+        log_dir=str(tmp_path), display="none",
+    )  # fmt: skip
+    card = score_from_inspect_log(log.location, contract=digit_contract, oracle="match", by="op", n_bootstrap=0)
+    assert {s.value: s.counts.prompts for s in card.slices} == {"add": 2, "mul": 3, "sub": 1}
+    assert card.counts.candidates == 12
