@@ -1,8 +1,9 @@
 """Command-line functions of the lm-eval adapter, and the ``judgespec lmeval`` group.
 
 Plain functions (:func:`compile_task`, :func:`run_lmeval_audit`,
-:func:`score_from_lmeval_samples`, :func:`tables_from_lmeval_samples`) that the ``judgespec`` CLI calls, and
-:func:`lmeval_group`, the click group to add with ``cli.add_command(lmeval_group())``.
+:func:`score_from_lmeval_samples`, :func:`tables_from_lmeval_samples`) that the
+``judgespec`` CLI calls, and :func:`lmeval_group`, the click group to add with
+``cli.add_command(lmeval_group())``.
 Nothing here imports lm-eval at module import time.
 """
 
