@@ -8,7 +8,7 @@ contract and one candidate set give identical metric values whatever framework r
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -16,7 +16,15 @@ if TYPE_CHECKING:
     from .judge import JudgeBackend, JudgeCache, JudgeOutput
     from .scorecard import ContractInfo, Scorecard
 
-__all__ = ["AuditOutcome", "contract_info", "judge_and_score", "score_tables"]
+__all__ = [
+    "AuditOutcome",
+    "SourceRows",
+    "contract_info",
+    "judge_and_score",
+    "score_tables",
+    "selection_options",
+    "with_slice_column",
+]
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,87 @@ class AuditOutcome:
 
     judged: JudgeOutput
     scorecard: Scorecard
+
+
+@dataclass(frozen=True)
+class SourceRows:
+    """A framework's log read back as tables: one judge's verdicts on its candidates.
+
+    What the ``tables_from_*`` sibling of a ``judgespec.sources`` reader returns (see
+    :mod:`judgespec._plugins`), so that ``judgespec contrast`` can put an Inspect log or
+    lm-eval samples beside candidates tables and audit folders.
+    """
+
+    candidates: list[dict[str, Any]]
+    """Candidates-table rows, in the order the reader scores them."""
+    comparisons: list[dict[str, Any]] = field(default_factory=list)
+    """Comparisons-table rows (empty for pointwise judges)."""
+    loaded: LoadedContract | None = None
+    """The contract the verdicts were given under, when the log records or names one."""
+    source: str = "<rows>"
+    """The log the rows came from (named in errors)."""
+
+
+def selection_options(loaded: LoadedContract | None) -> tuple[str, str]:
+    """``(tie_policy, ranking)`` of the audit under a contract (``expected``, ``win_share`` without).
+
+    The tie policy is the contract's (every contract tie-policy name is accepted by
+    :func:`judgespec.audit.run_audit`); the ranking derives selection scores from
+    comparisons: win share, or a tournament's Copeland, Bradley-Terry or knockout.
+    """
+    if loaded is None:
+        return "expected", "win_share"
+    protocol = loaded.contract.protocol
+    ranking = "win_share"
+    if protocol.kind == "tournament":
+        ranking = "knockout" if protocol.format == "knockout" else protocol.ranking
+    return loaded.contract.tie_policy.kind, ranking
+
+
+def with_slice_column(
+    rows: Sequence[Mapping[str, Any]],
+    by: str,
+    metadata: Mapping[str, Mapping[str, Any]],
+    *,
+    source: str,
+    field: str,
+) -> list[dict[str, Any]]:
+    """Copies of candidates rows carrying column ``by`` from each prompt's metadata.
+
+    For the adapters' post-hoc readers: ``metadata`` maps a prompt id to that prompt's
+    metadata in the log (an Inspect sample's metadata, an lm-eval document), ``field``
+    says what one key of it is called in errors. The column is checked as the audit
+    checks a slice column (:func:`judgespec.audit.run_audit` with ``by``), so rows not
+    yet judged fail here, before a model runs.
+
+    Raises:
+        AuditDataError: naming ``source`` when ``by`` is a candidates-table column, no
+            prompt has it, a prompt has none, or it has one value.
+    """
+    from ._errors import AuditDataError
+    from .audit._table import CANDIDATE_COLUMNS
+
+    keys = sorted({str(k) for meta in metadata.values() for k in meta})
+    listed = ", ".join(keys[:12]) + (", ..." if len(keys) > 12 else "")
+    hint = f"slice by one of the {field}s ({listed})" if keys else f"the log has no {field}s"
+    if by in CANDIDATE_COLUMNS:
+        raise AuditDataError(
+            f"{source}: slice column {by!r} is a candidates-table column, not a {field}; {hint}"
+        )
+    if not any(by in meta for meta in metadata.values()):
+        raise AuditDataError(
+            f"{source}: slice column {by!r} is missing: it is not a {field} of any prompt; {hint}"
+        )
+    out = []
+    for row in rows:
+        meta = metadata.get(str(row["prompt_id"])) or {}
+        out.append({**row, by: meta.get(by)})
+    if out:  # a null, split or single-valued column fails here, before any judging
+        from .audit import CandidatesTable
+        from .audit._slices import slice_values
+
+        slice_values(CandidatesTable.from_rows(out, source=source), by)
+    return out
 
 
 def score_tables(
@@ -67,19 +156,14 @@ def score_tables(
         if comparison_rows
         else None
     )
-    tie_policy = "expected"
-    ranking = "win_share"
+    tie_policy, ranking = selection_options(loaded)
     margin = 0.0
     audit_seed = seed
     if loaded is not None:
         tp = loaded.contract.tie_policy
-        tie_policy = tp.kind  # run_audit accepts every contract tie-policy name
         margin = tp.margin
         if tp.kind == "seeded_random":
             audit_seed = tp.seed
-        protocol = loaded.contract.protocol
-        if protocol.kind == "tournament":
-            ranking = "knockout" if protocol.format == "knockout" else protocol.ranking
     result = run_audit(
         table,
         comparisons,

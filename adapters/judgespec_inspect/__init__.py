@@ -6,7 +6,8 @@
   solver, scorer and metric the audits are built from.
 * :func:`score_from_inspect_log`, :func:`run_inspect_audit` — post-hoc scoring of logs
   and a one-call audit (what the ``judgespec`` CLI uses); :func:`stored_scorecard` reads
-  the scorecard an audit stored inside its log.
+  the scorecard an audit stored inside its log; :func:`tables_from_inspect_log` gives a
+  log's candidates and comparisons tables (what ``judgespec contrast`` reads).
 * :class:`InspectBackend` — any Inspect model as a judgespec judge backend
   (``judge.backend: inspect`` in a contract).
 
@@ -23,7 +24,7 @@ except ImportError as exc:  # pragma: no cover - exercised by a test that hides 
     raise MissingExtraError("inspect_ai", "inspect", "The Inspect adapter (judgespec_inspect)") from exc
 
 from ._backend import InspectBackend, make_backend
-from ._cli import run_inspect_audit, score_from_inspect_log
+from ._cli import run_inspect_audit, score_from_inspect_log, tables_from_inspect_log
 from ._errors import AuditArgumentError, AuditContractError, JudgeUnavailableError
 from ._hook import ScorecardHook
 from ._log import SCORECARD_KEY, audit_rows_from_log, score_log, store_scorecard, stored_scorecard
@@ -59,4 +60,5 @@ __all__ = [
     "selection_metrics",
     "store_scorecard",
     "stored_scorecard",
+    "tables_from_inspect_log",
 ]

@@ -8,13 +8,54 @@ line naming the log.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from judgespec import AuditDataError, JudgespecError, LoadedContract
+from judgespec.pipeline import SourceRows
 from judgespec.scorecard import Scorecard, write_scorecard
 
-from ._log import score_log, store_scorecard, stored_scorecard
+from ._log import log_tables, score_log, store_scorecard, stored_scorecard
 
-__all__ = ["run_inspect_audit", "score_from_inspect_log"]
+if TYPE_CHECKING:
+    from inspect_ai.log import EvalLog
+
+__all__ = ["run_inspect_audit", "score_from_inspect_log", "tables_from_inspect_log"]
+
+
+def _read_log(log_path: str | Path) -> EvalLog:
+    from inspect_ai.log import read_eval_log
+
+    path = Path(log_path)
+    if not path.is_file():
+        raise JudgespecError(f"{path}: no such Inspect log")
+    try:
+        return read_eval_log(str(path))
+    except Exception as exc:  # Inspect raises several types for unreadable logs
+        raise JudgespecError(f"{path}: cannot read the Inspect log ({exc})") from None
+
+
+def tables_from_inspect_log(
+    log_path: str | Path,
+    *,
+    contract: str | Path | LoadedContract | None = None,
+    oracle: str | None = None,
+    judge: str | None = None,
+) -> SourceRows:
+    """The candidates (and comparisons) rows of an Inspect log, as :func:`score_from_inspect_log` scores them.
+
+    For ``judgespec contrast``: an audit log's candidates with their recorded verdicts,
+    or an epoch log's epochs (judged under ``contract`` when ``judge`` names no score),
+    and the contract the verdicts were given under. Arguments as for
+    :func:`score_from_inspect_log`.
+    """
+    log = _read_log(log_path)
+    rows, loaded = log_tables(log, contract=contract, oracle=oracle, judge=judge)
+    return SourceRows(
+        candidates=rows.candidates,
+        comparisons=rows.comparisons,
+        loaded=loaded,
+        source=str(Path(log_path)),
+    )
 
 
 def score_from_inspect_log(
@@ -25,6 +66,7 @@ def score_from_inspect_log(
     n_bootstrap: int | None = None,
     oracle: str | None = None,
     judge: str | None = None,
+    by: str | None = None,
 ) -> Scorecard:
     """The scorecard of an existing Inspect log (an audit log, or a log with epochs).
 
@@ -38,19 +80,15 @@ def score_from_inspect_log(
         oracle: Epoch logs: the scorer whose value is the oracle utility.
         judge: Epoch logs: ``<scorer>``, ``<scorer>:<metadata key>`` or
             ``metadata:<key>`` holding the judge score.
+        by: A sample metadata field (a column of the data set besides ``input``,
+            ``target`` and ``id``) whose values each get their own audit: the
+            scorecard's ``slices``. A field no sample has, or with one value, is an
+            error naming the log.
     """
-    from inspect_ai.log import read_eval_log
-
-    path = Path(log_path)
-    if not path.is_file():
-        raise JudgespecError(f"{path}: no such Inspect log")
-    try:
-        log = read_eval_log(str(path))
-    except Exception as exc:  # Inspect raises several types for unreadable logs
-        raise JudgespecError(f"{path}: cannot read the Inspect log ({exc})") from None
     return score_log(
-        log, contract=contract, oracle=oracle, judge=judge, seed=seed, n_bootstrap=n_bootstrap
-    )
+        _read_log(log_path), contract=contract, oracle=oracle, judge=judge, seed=seed,
+        n_bootstrap=n_bootstrap, by=by,
+    )  # fmt: skip
 
 
 def run_inspect_audit(

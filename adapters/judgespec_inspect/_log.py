@@ -44,11 +44,12 @@ from inspect_ai.log import EvalLog, EvalSample, read_eval_log, write_eval_log
 
 from judgespec import AuditDataError, JudgespecError, LoadedContract
 from judgespec.judge import judge_candidates
+from judgespec.pipeline import with_slice_column
 from judgespec.scorecard import Scorecard, parse_scorecard
 
 from ._contracts import contract_from_canonical, resolve_contract
 from ._oracle import utility_of
-from ._records import AuditRows, records_of, rows_from_records
+from ._records import ORDER_KEY, AuditRows, records_of, rows_from_records
 from ._scoring import AuditSettings, scorecard_from_rows
 from ._task import AUDIT_METADATA_KEY
 
@@ -59,6 +60,8 @@ __all__ = [
     "audit_rows_from_log",
     "audit_settings_of",
     "is_audit_log",
+    "log_tables",
+    "prompt_metadata",
     "recorded_contract",
     "score_log",
     "store_scorecard",
@@ -221,22 +224,8 @@ def recorded_contract(log: EvalLog) -> LoadedContract | None:
         ) from None
 
 
-def score_log(
-    log: EvalLog,
-    *,
-    contract: str | Path | LoadedContract | None = None,
-    oracle: str | None = None,
-    judge: str | None = None,
-    seed: int | None = None,
-    n_bootstrap: int | None = None,
-    created_at: str | None = None,
-) -> Scorecard:
-    """The scorecard of one log (see the module docstring).
-
-    The contract defaults to the one the audit recorded in the log; a contract passed
-    here must have the recorded fingerprint. ``seed`` and ``n_bootstrap`` default to the
-    audit's settings (else 0 and 2000).
-    """
+def _contract_of_log(log: EvalLog, contract: str | Path | LoadedContract | None) -> LoadedContract | None:
+    """The contract to score ``log`` under: the one given (checked against the log's), else the log's."""
     settings = audit_settings_of(log)
     loaded: LoadedContract | None
     if isinstance(contract, LoadedContract):
@@ -254,7 +243,46 @@ def score_log(
                 f"given ({given}) has fingerprint {loaded.fingerprint}; pass the contract the "
                 "audit ran with, or none (the log stores it)"
             )
+    return loaded
+
+
+def prompt_metadata(log: EvalLog) -> dict[str, dict[str, Any]]:
+    """Prompt id -> the metadata of its sample (the data set's extra fields), for slices.
+
+    Audit logs key prompts as their records do (``q1``, ``q1#2`` for a later epoch);
+    epoch logs by sample id. The adapter's own ordering key is left out.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for sample in log.samples or []:
+        meta = {k: v for k, v in (sample.metadata or {}).items() if k != ORDER_KEY}
+        records = [r for s in (sample.scores or {}).values() if (r := records_of(s.metadata)) is not None]
+        for record in records:
+            out[str(record["prompt_id"])] = meta
+        if not records:
+            out.setdefault(str(sample.id), meta)
+    return out
+
+
+def log_tables(
+    log: EvalLog,
+    *,
+    contract: str | Path | LoadedContract | None = None,
+    oracle: str | None = None,
+    judge: str | None = None,
+    by: str | None = None,
+) -> tuple[AuditRows, LoadedContract | None]:
+    """The rows :func:`score_log` scores, and the contract it scores them under.
+
+    An epoch log without ``judge`` is judged under the contract here. ``by`` adds that
+    sample metadata field as a column of every candidate row (for slices).
+    """
+    loaded = _contract_of_log(log, contract)
     rows = audit_rows_from_log(log, oracle=oracle, judge=judge)
+    if by is not None:  # a bad slice field fails before any model runs
+        rows.candidates = with_slice_column(
+            rows.candidates, by, prompt_metadata(log), source=_where(log),
+            field="sample metadata field",
+        )  # fmt: skip
     epoch_log = not _adapter_records(list(log.samples or []))
     if epoch_log and judge is None:
         if loaded is None:
@@ -263,6 +291,30 @@ def score_log(
                 "(or <scorer>:<metadata key>, metadata:<key>), or pass a contract to judge the epochs"
             )
         rows = _judge_epochs(rows, loaded)
+    return rows, loaded
+
+
+def score_log(
+    log: EvalLog,
+    *,
+    contract: str | Path | LoadedContract | None = None,
+    oracle: str | None = None,
+    judge: str | None = None,
+    seed: int | None = None,
+    n_bootstrap: int | None = None,
+    created_at: str | None = None,
+    by: str | None = None,
+) -> Scorecard:
+    """The scorecard of one log (see the module docstring).
+
+    The contract defaults to the one the audit recorded in the log; a contract passed
+    here must have the recorded fingerprint. ``seed`` and ``n_bootstrap`` default to the
+    audit's settings (else 0 and 2000). ``by`` names a sample metadata field (a data set
+    column) whose values each get their own audit: the scorecard's ``slices``.
+    """
+    settings = audit_settings_of(log)
+    rows, loaded = log_tables(log, contract=contract, oracle=oracle, judge=judge, by=by)
+    epoch_log = not _adapter_records(list(log.samples or []))
     epochs = log.eval.config.epochs
     return scorecard_from_rows(
         rows,
@@ -278,6 +330,7 @@ def score_log(
         ),
         created_at=created_at,
         source=str(log.location),
+        by=by,
     )
 
 

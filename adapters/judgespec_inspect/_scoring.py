@@ -42,6 +42,7 @@ def scorecard_from_rows(
     *,
     created_at: str | None = None,
     source: str = "<inspect log>",
+    by: str | None = None,
 ) -> Scorecard:
     """Score rebuilt rows with the shared pipeline (framework ``inspect``).
 
@@ -50,7 +51,8 @@ def scorecard_from_rows(
     the ``judge`` role replaced the contract's judge, the contract block names the model
     that gave the verdicts (no revision: it is not the pinned one) and says so in its
     warnings; the fingerprint stays the contract's (prompt, protocol and decoding ran as
-    pinned).
+    pinned). ``by`` names a column of the rows to slice by (see
+    :func:`judgespec.pipeline.score_tables`).
     """
     pool = settings.candidate_pool or candidate_pool_text(rows, temperature=settings.temperature)
     card = score_tables(
@@ -68,6 +70,7 @@ def scorecard_from_rows(
         created_at=created_at,
         source=source,
         warnings=rows.warnings,
+        by=by,
     )
     if not rows.judge_overrides:
         return card

@@ -3,7 +3,8 @@
 Compile a judge contract and any ``generate_until`` task into an lm-eval task
 (:func:`compile_task`), run it with lm-eval (``lm-eval run --include_path ...``) or
 with :func:`run_lmeval_audit`, and score its ``--log_samples`` output
-(:func:`score_from_lmeval_samples`). The ``lmeval`` judge backend
+(:func:`score_from_lmeval_samples`; :func:`tables_from_lmeval_samples` gives its
+tables, for ``judgespec contrast``). The ``lmeval`` judge backend
 (:func:`make_backend`) serves a contract's judge with lm-eval's HFLM or VLLM.
 
 Names that need lm-eval itself (:class:`BestOfNTask`, :class:`LmevalJudgeBackend`) are
@@ -22,7 +23,7 @@ from ._compile import CompiledTask, compile_config, write_task_yaml
 from ._records import candidate_rows, comparison_rows
 from ._run import run_lmeval_audit
 from ._samples import LmevalSamples, read_lmeval_samples
-from ._scoring import score_from_lmeval_samples, score_samples
+from ._scoring import score_from_lmeval_samples, score_samples, tables_from_lmeval_samples
 from ._settings import AUDIT_METRICS, AuditSettings
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ __all__ = [
     "run_lmeval_audit",
     "score_from_lmeval_samples",
     "score_samples",
+    "tables_from_lmeval_samples",
     "write_task_yaml",
 ]
 

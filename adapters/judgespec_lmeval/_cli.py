@@ -1,8 +1,9 @@
 """Command-line functions of the lm-eval adapter, and the ``judgespec lmeval`` group.
 
 Plain functions (:func:`compile_task`, :func:`run_lmeval_audit`,
-:func:`score_from_lmeval_samples`) that the ``judgespec`` CLI calls, and
-:func:`lmeval_group`, the click group to add with ``cli.add_command(lmeval_group())``.
+:func:`score_from_lmeval_samples`, :func:`tables_from_lmeval_samples`) that the
+``judgespec`` CLI calls, and :func:`lmeval_group`, the click group to add with
+``cli.add_command(lmeval_group())``.
 Nothing here imports lm-eval at module import time.
 """
 
@@ -17,7 +18,7 @@ import click
 
 from ._compile import compile_config, write_task_yaml
 from ._run import run_lmeval_audit
-from ._scoring import score_from_lmeval_samples
+from ._scoring import score_from_lmeval_samples, tables_from_lmeval_samples
 
 __all__ = [
     "compile_task",
@@ -26,6 +27,7 @@ __all__ = [
     "run_lmeval_audit",
     "score_from_lmeval_samples",
     "split_lmeval_options",
+    "tables_from_lmeval_samples",
 ]
 
 _F = TypeVar("_F", bound=Callable[..., Any])

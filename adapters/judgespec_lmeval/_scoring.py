@@ -27,9 +27,16 @@ from ._samples import LmevalSamples, SampleDoc, read_lmeval_samples
 
 if TYPE_CHECKING:
     from judgespec.judge import JudgeBackend
+    from judgespec.pipeline import SourceRows
     from judgespec.scorecard import Scorecard
 
-__all__ = ["judge_sample_docs", "score_from_lmeval_samples", "score_samples"]
+__all__ = [
+    "judge_sample_docs",
+    "sample_tables",
+    "score_from_lmeval_samples",
+    "score_samples",
+    "tables_from_lmeval_samples",
+]
 
 
 def _reference(loaded: LoadedContract, doc: SampleDoc) -> str | None:
@@ -89,6 +96,40 @@ def _contract(contract: LoadedContract | str | os.PathLike[str] | None, samples:
     return load_contract(samples.settings.contract)
 
 
+def sample_tables(
+    samples: LmevalSamples,
+    loaded: LoadedContract,
+    *,
+    backend: JudgeBackend | None = None,
+    by: str | None = None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Candidates and comparisons rows of read samples, judged under ``loaded`` unless its verdicts are there.
+
+    ``by`` adds that field of each logged document as a column of its candidates (for
+    slices); a field missing from the documents, or with one value, fails before any
+    judging.
+    """
+    from judgespec.pipeline import with_slice_column
+
+    if not samples.docs:
+        raise AuditDataError(f"{samples.path}: no documents for filter '{samples.filter}'")
+    documents = {str(d.record["prompt_id"]): d.doc for d in samples.docs}
+    if by is not None:  # a bad slice field fails before any judging
+        with_slice_column(
+            candidate_rows(samples.records), by, documents, source=str(samples.path),
+            field="document field",
+        )  # fmt: skip
+    records = samples.records
+    if not has_verdicts(records, loaded.fingerprint):
+        records = judge_sample_docs(loaded, samples.docs, backend=backend)
+    candidates = candidate_rows(records, samples.responses)
+    if by is not None:
+        candidates = with_slice_column(
+            candidates, by, documents, source=str(samples.path), field="document field"
+        )
+    return candidates, comparison_rows(records)
+
+
 def score_samples(
     samples: LmevalSamples,
     loaded: LoadedContract,
@@ -97,20 +138,21 @@ def score_samples(
     n_bootstrap: int = 2000,
     backend: JudgeBackend | None = None,
     created_at: str | None = None,
+    by: str | None = None,
 ) -> Scorecard:
-    """Score read samples under ``loaded`` (judging first unless its verdicts are there)."""
+    """Score read samples under ``loaded`` (judging first unless its verdicts are there).
+
+    ``by`` names a field of the logged documents whose values each get their own audit
+    (the scorecard's ``slices``).
+    """
     from judgespec.pipeline import score_tables
 
-    if not samples.docs:
-        raise AuditDataError(f"{samples.path}: no documents for filter '{samples.filter}'")
-    records = samples.records
-    if not has_verdicts(records, loaded.fingerprint):
-        records = judge_sample_docs(loaded, samples.docs, backend=backend)
+    candidates, comparisons = sample_tables(samples, loaded, backend=backend, by=by)
     settings = samples.settings
-    n = settings.n if settings is not None else len(records[0]["candidates"])
+    n = settings.n if settings is not None else len(samples.records[0]["candidates"])
     return score_tables(
-        candidate_rows(records, samples.responses),
-        comparison_rows(records) or None,
+        candidates,
+        comparisons or None,
         loaded=loaded,
         framework="lmeval",
         policy_model=samples.policy_model,
@@ -122,6 +164,31 @@ def score_samples(
         created_at=created_at,
         source=str(samples.path),
         warnings=samples.warnings,
+        by=by,
+    )
+
+
+def tables_from_lmeval_samples(
+    samples_dir_or_file: str | os.PathLike[str],
+    *,
+    contract: LoadedContract | str | os.PathLike[str] | None = None,
+    task: str | None = None,
+    filter: str | None = None,
+    backend: JudgeBackend | None = None,
+) -> SourceRows:
+    """The candidates (and comparisons) rows of ``--log_samples`` output, as :func:`score_from_lmeval_samples` scores them.
+
+    For ``judgespec contrast``: recorded verdicts of the contract are reused, otherwise
+    the candidates are judged under it first (the contract defaults to the one the task
+    was compiled with). Arguments as for :func:`score_from_lmeval_samples`.
+    """
+    from judgespec.pipeline import SourceRows
+
+    samples = read_lmeval_samples(Path(samples_dir_or_file), task=task, filter=filter)
+    loaded = _contract(contract, samples)
+    candidates, comparisons = sample_tables(samples, loaded, backend=backend)
+    return SourceRows(
+        candidates=candidates, comparisons=comparisons, loaded=loaded, source=str(samples.path)
     )
 
 
@@ -134,6 +201,7 @@ def score_from_lmeval_samples(
     task: str | None = None,
     filter: str | None = None,
     backend: JudgeBackend | None = None,
+    by: str | None = None,
 ) -> Scorecard:
     """Scorecard of a compiled task's ``--log_samples`` output (post-hoc).
 
@@ -142,7 +210,10 @@ def score_from_lmeval_samples(
     during the run) from the audit records. Verdicts recorded under the same contract
     are reused; otherwise (``judge: deferred``, or another contract) every candidate is
     judged under ``contract`` first. ``contract`` defaults to the one the task was
-    compiled with (named in the results file next to the samples).
+    compiled with (named in the results file next to the samples). ``by`` names a
+    field of the logged documents (a column of the base task's data set) whose values
+    each get their own audit: the scorecard's ``slices``; a field no document has, or
+    with one value, is an error naming the samples file.
 
     Raises:
         AuditDataError: for a missing, ambiguous or malformed samples file.
@@ -150,4 +221,4 @@ def score_from_lmeval_samples(
     """
     samples = read_lmeval_samples(Path(samples_dir_or_file), task=task, filter=filter)
     loaded = _contract(contract, samples)
-    return score_samples(samples, loaded, seed=seed, n_bootstrap=n_bootstrap, backend=backend)
+    return score_samples(samples, loaded, seed=seed, n_bootstrap=n_bootstrap, backend=backend, by=by)

@@ -81,8 +81,9 @@ def contrast(
     """Compare judges on the same prompts and candidates, metric by metric.
 
     Each SOURCE is one judge's verdicts: an audit output folder, a folder written by
-    'judgespec import', a candidates table, or CANDIDATES,COMPARISONS. The first is
-    the reference. Every metric gets each judge's estimate and the difference to the
+    'judgespec import', a candidates table, CANDIDATES,COMPARISONS, an Inspect log
+    (.eval or .json) or lm-eval --log_samples output (a samples_*.jsonl file or its
+    folder) of a compiled task. The first is the reference. Every metric gets each judge's estimate and the difference to the
     reference with an interval from ONE cluster bootstrap (the same resampled prompts
     for every judge), a two-sided p-value and Holm-adjusted p-values across metrics.
     """

@@ -30,7 +30,7 @@ __all__ = ["COMMANDS"]
 @click.option("--dataset", default=None, help="Data set name recorded in the scorecard.")
 @click.option("--framework", default="offline", show_default=True, help="Framework recorded in the scorecard.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="Where to write SCORECARD.json.")
-@click.option("--by", "by", default=None, metavar="COLUMN", help="Also audit each value of this prompt-level column (e.g. category) on its own: the scorecard's slices.")
+@click.option("--by", "by", default=None, metavar="COLUMN", help="Also audit each value of this prompt-level column (e.g. category) on its own: the scorecard's slices. With --from-inspect-log a sample metadata field, with --from-lmeval-samples a field of the logged documents.")
 @click.option("--strict", is_flag=True, help="Reject columns outside the candidates/comparisons formats.")
 @click.option("--quiet", is_flag=True, help="Do not print the terminal summary.")
 def score(
@@ -94,8 +94,6 @@ def score(
             by=by,
         )
     else:
-        if by is not None:
-            fail("--by works with --candidates; slice an Inspect log or lm-eval samples through --candidates")
         from .._plugins import load_plugin
 
         name = "inspect-log" if inspect_log is not None else "lmeval-samples"
@@ -105,13 +103,13 @@ def score(
         if inspect_log is not None:  # seed and replicates default to the audit's own
             card = reader(
                 inspect_log, contract=loaded, seed=seed, n_bootstrap=n_bootstrap,
-                oracle=oracle, judge=judge_field,
+                oracle=oracle, judge=judge_field, by=by,
             )
         else:
             card = reader(
                 sources[0], contract=loaded, seed=seed if seed is not None else 0,
                 n_bootstrap=n_bootstrap if n_bootstrap is not None else 2000,
-                **given,
+                by=by, **given,
             )
     write_scorecard(card, out)
     if not quiet:

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -349,14 +350,66 @@ def write_shipped_contrast_schema() -> None:
 # --------------------------------------------------------------------------- sources
 
 
+_SAMPLES_FILE = re.compile(r"^samples_.+\.jsonl$")
+
+
+def _framework_source(p: Path) -> str | None:
+    """``inspect-log`` or ``lmeval-samples`` when ``p`` is one, else None."""
+    if p.is_file():
+        if p.suffix in (".eval", ".json"):
+            return "inspect-log"
+        if _SAMPLES_FILE.match(p.name):
+            return "lmeval-samples"
+        return None
+    if p.is_dir() and not (p / "candidates.jsonl").exists():
+        if any(_SAMPLES_FILE.match(f.name) for f in p.rglob("samples_*.jsonl")):
+            return "lmeval-samples"
+    return None
+
+
+def _read_framework_source(
+    kind: str, p: Path, text: str, label: str | None
+) -> tuple[JudgedSet, ContrastJudge]:
+    from judgespec._plugins import load_source_tables
+    from judgespec.audit import CandidatesTable, ComparisonsTable
+    from judgespec.pipeline import selection_options
+
+    reader = load_source_tables(kind, purpose=f"Contrasting {'an Inspect log' if kind == 'inspect-log' else 'lm-eval samples'}")
+    rows = reader(p)
+    table = CandidatesTable.from_rows(rows.candidates, source=rows.source)
+    comparisons = (
+        ComparisonsTable.from_rows(rows.comparisons, candidates=table, source=rows.source)
+        if rows.comparisons
+        else None
+    )
+    tie_policy, ranking = selection_options(rows.loaded)
+    name = label or (p.resolve().name if p.is_dir() else p.name.split(".")[0])
+    judged = JudgedSet(name, table, comparisons, tie_policy, ranking)
+    loaded = rows.loaded
+    info = ContrastJudge(
+        label=name,
+        source=text,
+        contract=None if loaded is None else loaded.contract.name,
+        fingerprint=None if loaded is None else loaded.fingerprint,
+        tie_policy=tie_policy,
+    )
+    return judged, info
+
+
 def read_judged_set(path: str | Path, *, label: str | None = None) -> tuple[JudgedSet, ContrastJudge]:
     """One judge's verdicts from disk, for :func:`contrast_judged_sets`.
 
     ``path`` is an audit output folder or a folder written by ``judgespec import``
     (``candidates.jsonl``, optional non-empty ``comparisons.jsonl``, optional
     ``scorecard.json`` whose contract gives the name, fingerprint and tie policy), a
-    candidates table (``.jsonl``, ``.jsonl.gz``, ``.parquet``), or
-    ``CANDIDATES,COMPARISONS``. The label defaults to the folder name or file stem.
+    candidates table (``.jsonl``, ``.jsonl.gz``, ``.parquet``),
+    ``CANDIDATES,COMPARISONS``, an Inspect log (``.eval`` or ``.json``: an audit log with
+    its recorded verdicts, or an epoch log whose scores hold the judge's) or lm-eval
+    ``--log_samples`` output of a compiled task (a ``samples_<task>_<date>.jsonl`` file,
+    or the folder holding it). The last two are read by the adapters (the ``inspect``
+    and ``lmeval`` extras), which rebuild the tables the post-hoc scorecard uses, with
+    the contract the log records (its tie policy and ranking). The label defaults to
+    the folder name or file stem.
     """
     from judgespec.audit import read_candidates, read_comparisons
     from judgespec.scorecard._io import load_scorecard
@@ -370,12 +423,16 @@ def read_judged_set(path: str | Path, *, label: str | None = None) -> tuple[Judg
         name = candidates_path.name.split(".")[0]
     else:
         p = Path(text)
+        kind = _framework_source(p)
+        if kind is not None:
+            return _read_framework_source(kind, p, text, label)
         if p.is_dir():
             candidates_path = p / "candidates.jsonl"
             if not candidates_path.exists():
                 raise ScorecardError(
                     f"{p}: no candidates.jsonl: give an audit output folder, a folder from "
-                    "'judgespec import', or a candidates table"
+                    "'judgespec import', a candidates table, an Inspect log or lm-eval "
+                    "--log_samples output"
                 )
             comp = p / "comparisons.jsonl"
             if comp.exists() and comp.stat().st_size > 0:

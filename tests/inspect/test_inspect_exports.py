@@ -33,6 +33,7 @@ PUBLIC = sorted([
     "selection_metrics",
     "store_scorecard",
     "stored_scorecard",
+    "tables_from_inspect_log",
 ])
 
 

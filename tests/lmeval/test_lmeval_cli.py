@@ -31,6 +31,7 @@ PUBLIC = [
     "run_lmeval_audit",
     "score_from_lmeval_samples",
     "score_samples",
+    "tables_from_lmeval_samples",
     "write_task_yaml",
 ]
 
