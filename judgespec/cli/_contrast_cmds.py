@@ -87,7 +87,7 @@ def contrast(
     reference with an interval from ONE cluster bootstrap (the same resampled prompts
     for every judge), a two-sided p-value and Holm-adjusted p-values across metrics.
     """
-    from ..scorecard import contrast_judged_sets, read_judged_set, render_contrast_terminal
+    from ..scorecard import contrast_judged_sets, read_judged_set
 
     if len(sources) < 2:
         fail("contrast needs two or more sources (the first is the reference)")
@@ -111,6 +111,13 @@ def contrast(
         )
     except ValueError as exc:
         fail(str(exc))
+    _report(result, out_dir, quiet=quiet)
+
+
+def _report(result: Contrast, out_dir: Path | None, *, quiet: bool) -> None:
+    """Show the contrast, write its files, and fail naming every failed gate."""
+    from ..scorecard import render_contrast_terminal
+
     if not quiet:
         render_contrast_terminal(result)
     if out_dir is not None:
@@ -145,7 +152,6 @@ def audit_contracts(
     from ..scorecard import (
         contrast_judged_sets,
         read_judged_set,
-        render_contrast_terminal,
         render_html,
         write_scorecard,
     )
@@ -186,14 +192,7 @@ def audit_contracts(
         sets, n_bootstrap=n_bootstrap, seed=seed, interval=interval,
         gates=parsed_gates,
     )  # fmt: skip
-    if not quiet:
-        render_contrast_terminal(result)
-    paths = write_contrast_outputs(result, out_dir)
-    click.echo(f"wrote {', '.join(str(p) for p in paths)}", err=True)
-    failed = [g for g in result.gates if not g.passed]
-    if failed:
-        names = ", ".join(f"{g.metric} ({g.judge}: {g.reason})" for g in failed)
-        fail(f"{len(failed)} of {len(result.gates)} gate(s) failed: {names}")
+    _report(result, out_dir, quiet=quiet)
 
 
 def _labels(paths: tuple[Path, ...], names: list[str]) -> list[str]:
