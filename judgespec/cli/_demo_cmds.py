@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 __all__ = ["demo"]
 
@@ -17,6 +16,8 @@ __all__ = ["demo"]
 @click.option("--seed", type=int, default=0, show_default=True)
 def demo(out_dir: Path, quick: bool, no_live: bool, seed: int) -> None:
     """Audit the bundled Arena sample, then SmolLM2 judging SmolLM2 on a CPU."""
+    from rich.console import Console
+
     from ..demo import live_notes, run_demo, summary_table
 
     console = Console(stderr=True)
