@@ -13,12 +13,20 @@ Prints three things:
    and without prefix reuse, and pointwise generation.
 2. Judge calls per prompt for n = 8 candidates, by protocol (a counting double).
 3. A cached rerun of 1,000 judgments: model calls (must be 0) and overhead seconds.
+4. A batch-size sweep (``--batch-sizes``) of the logprob protocol, judge with and
+   without prefix reuse against the raw batched forward at each batch size: the
+   throughput-maximising batch size, the ratios there, and peak GPU memory
+   (``torch.cuda.max_memory_allocated``) on CUDA. ``--json FILE`` writes the sweep,
+   the model, dtype and versions (and the GPU's name) as JSON; ``--dtype`` overrides
+   the model's dtype (default bfloat16 on CUDA, float32 on the CPU); ``--config tiny``
+   is a two-layer model for dry runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -38,6 +46,14 @@ from judgespec.judge import (
 )
 
 CONFIGS: dict[str, dict[str, int]] = {
+    "tiny": {
+        "hidden_size": 64,
+        "intermediate_size": 128,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 4,
+        "num_key_value_heads": 2,
+        "vocab_size": 1024,
+    },
     "small": {
         "hidden_size": 256,
         "intermediate_size": 1024,
@@ -116,8 +132,8 @@ def load_model(args: argparse.Namespace) -> tuple[Any, Any, str]:
     ):
         from judgespec.judge import load_embedded
 
-        model, tokenizer = load_embedded(args.device)
-        return model, tokenizer, "SmolLM2-135M-Instruct (embedded, float32)"
+        model, tokenizer = load_embedded(args.device, bench_dtype(torch, args))
+        return model, tokenizer, f"SmolLM2-135M-Instruct (embedded, {model.dtype})"
     name = args.config or "small"
     tokenizer = _tokenizer(Path(tempfile.mkdtemp()), CONFIGS[name]["vocab_size"])
     config = LlamaConfig(
@@ -128,7 +144,7 @@ def load_model(args: argparse.Namespace) -> tuple[Any, Any, str]:
         eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.pad_token_id,
     )
-    dtype = torch.bfloat16 if args.device.startswith("cuda") else torch.float32
+    dtype = bench_dtype(torch, args)
     with torch.device(args.device):
         model = AutoModelForCausalLM.from_config(config, dtype=dtype)
     model.eval()
@@ -398,6 +414,145 @@ def cached_rerun() -> None:
     )
 
 
+# --------------------------------------------------------------------------- 4. sweep
+#
+# Batch-size sweep, dtype/device and peak-memory reporting, JSON output. On CUDA every
+# timed call ends in a host copy (``.cpu()``), so wall-clock times include the kernels.
+
+
+DTYPES = ("auto", "float32", "bfloat16", "float16")
+
+
+def bench_dtype(torch: Any, args: argparse.Namespace) -> Any:
+    """``--dtype``: ``auto`` is bfloat16 on CUDA and float32 elsewhere."""
+    if args.dtype == "auto":
+        return torch.bfloat16 if args.device.startswith("cuda") else torch.float32
+    return getattr(torch, args.dtype)
+
+
+def environment(args: argparse.Namespace) -> dict[str, Any]:
+    """Versions and the device, recorded with every JSON result."""
+    import platform
+
+    import torch
+    import transformers
+
+    import judgespec
+
+    env: dict[str, Any] = {
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "transformers": transformers.__version__,
+        "judgespec": judgespec.__version__,
+        "device": args.device,
+        "cuda": torch.version.cuda,
+    }
+    if args.device.startswith("cuda"):
+        env["gpu"] = torch.cuda.get_device_name(torch.device(args.device))
+        env["gpu_memory_gib"] = round(
+            torch.cuda.get_device_properties(torch.device(args.device)).total_memory / 2**30, 1
+        )
+    else:
+        env["cpu_threads"] = torch.get_num_threads()
+    return env
+
+
+def _reset_peak(device: str) -> None:
+    import torch
+
+    if device.startswith("cuda"):
+        torch.cuda.synchronize(device)
+        torch.cuda.reset_peak_memory_stats(device)
+
+
+def _peak_gib(device: str) -> float | None:
+    """``torch.cuda.max_memory_allocated`` since the last reset, in GiB (None on CPU)."""
+    import torch
+
+    if not device.startswith("cuda"):
+        return None
+    return round(torch.cuda.max_memory_allocated(device) / 2**30, 3)
+
+
+def batch_sweep(model: Any, tokenizer: Any, args: argparse.Namespace) -> dict[str, Any]:
+    """Logprob-protocol throughput of judge and raw batched forward at each batch size.
+
+    For each batch size b: the judge (``judge_candidates`` over the ``transformers``
+    backend, prefix reuse off and on) and the raw loop (tokenize, left-pad, one forward
+    pass per batch of b, ``log_softmax`` at the last position) on the same rendered
+    inputs; tokens/s = prompt tokens / best wall time of ``--repeats`` interleaved runs.
+    Ratios are raw time / judge time at the same b; the headline ratio is the best judge
+    throughput over the best raw throughput (each at its own best b).
+    """
+    rows = candidate_rows(args.prompts, args.candidates)
+    logprob = contract({"kind": "logprob", "scale": {"min": 1, "max": 5}})
+    probe = TransformersBackend(model, tokenizer, batch_size=1, prefix_reuse=False)
+    recorder = Recording(probe)
+    judge_candidates(logprob, rows, backend=recorder)
+    texts = [probe.chat_text(r.messages, r.answer_prefix) for r in recorder.requests]
+    tokens = sum(len(probe.encode(t)) for t in texts)
+    print(
+        f"\n4. batch-size sweep, logprob protocol ({len(texts)} requests, {tokens} prompt tokens, "
+        f"{args.repeats} interleaved repeats)"
+    )
+    points: list[dict[str, Any]] = []
+    for size in args.batch_sizes:
+        point: dict[str, Any] = {"batch_size": size}
+        _reset_peak(args.device)
+        for reuse in (False, True):
+            backend = TransformersBackend(model, tokenizer, batch_size=size, prefix_reuse=reuse)
+            judge_candidates(logprob, rows, backend=backend)  # warm-up
+            raw_scores(model, tokenizer, texts, size)
+            judge_s, raw_s = interleaved(
+                args.repeats,
+                lambda b=backend: judge_candidates(logprob, rows, backend=b),
+                lambda b=size: raw_scores(model, tokenizer, texts, b),
+            )
+            key = "judge_reuse" if reuse else "judge"
+            point[f"{key}_tok_s"] = tokens / judge_s
+            point[f"{key}_ratio"] = raw_s / judge_s
+            point.setdefault("raw_tok_s", []).append(tokens / raw_s)
+        point["raw_tok_s"] = max(point["raw_tok_s"])
+        point["peak_gib"] = _peak_gib(args.device)
+        points.append(point)
+        peak = "" if point["peak_gib"] is None else f", peak {point['peak_gib']:.2f} GiB"
+        print(
+            f"   batch {size:4d}: raw {point['raw_tok_s']:9.0f} tok/s | judge {point['judge_tok_s']:9.0f} "
+            f"(ratio {point['judge_ratio']:.2f}) | judge + prefix reuse {point['judge_reuse_tok_s']:9.0f} "
+            f"(ratio {point['judge_reuse_ratio']:.2f}){peak}"
+        )
+    best = max(points, key=lambda p: p["judge_tok_s"])
+    best_reuse = max(points, key=lambda p: p["judge_reuse_tok_s"])
+    best_raw = max(points, key=lambda p: p["raw_tok_s"])
+    summary = {
+        "requests": len(texts),
+        "prompt_tokens": tokens,
+        "points": points,
+        "best_batch_size": best["batch_size"],
+        "best_batch_size_reuse": best_reuse["batch_size"],
+        "best_raw_batch_size": best_raw["batch_size"],
+        "ratio_best": best["judge_tok_s"] / best_raw["raw_tok_s"],
+        "ratio_best_reuse": best_reuse["judge_reuse_tok_s"] / best_raw["raw_tok_s"],
+        "peak_gib": max((p["peak_gib"] for p in points if p["peak_gib"] is not None), default=None),
+    }
+    print(
+        f"   best: judge at batch {best['batch_size']} = {summary['ratio_best']:.2f} of the best raw "
+        f"(batch {best_raw['batch_size']}); with prefix reuse at batch {best_reuse['batch_size']} "
+        f"= {summary['ratio_best_reuse']:.2f}"
+    )
+    return summary
+
+
+def _batch_sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--batch-sizes: {text!r} is not a comma-separated list of integers") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"--batch-sizes: {text!r} needs positive integers")
+    return sizes
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -416,19 +571,52 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     parser.add_argument("--skip-generate", action="store_true")
+    # -- sweep, dtype and JSON output (section 4)
+    parser.add_argument("--dtype", choices=DTYPES, default="auto", help="model dtype (auto: bfloat16 on CUDA, else float32)")
+    parser.add_argument(
+        "--batch-sizes",
+        type=_batch_sizes,
+        default=None,
+        help="batch sizes of the sweep, comma-separated (default 16,32,64,128 on CUDA, 1,4,8 on CPU)",
+    )
+    parser.add_argument("--skip-sweep", action="store_true", help="skip section 4")
+    parser.add_argument("--json", type=Path, default=None, help="write the measured figures here")
     args = parser.parse_args()
     import torch
 
+    started = time.perf_counter()
     torch.set_num_threads(args.threads)
     gpu = args.device.startswith("cuda")
+    if gpu and not torch.cuda.is_available():
+        parser.error(f"--device {args.device}: no CUDA device is available")
     args.prompts = args.prompts or (32 if gpu else 2)
     args.candidates = args.candidates or (8 if gpu else 4)
     args.batch_size = args.batch_size or (64 if gpu else 8)
+    args.batch_sizes = args.batch_sizes or ([16, 32, 64, 128] if gpu else [1, 4, 8])
     model, tokenizer, description = load_model(args)
-    print(f"model: {description} on {args.device}")
+    loaded_s = time.perf_counter() - started
+    print(f"model: {description} on {args.device} (built in {loaded_s:.1f} s)")
     throughput(model, tokenizer, args)
     calls_per_prompt()
     cached_rerun()
+    sweep = None if args.skip_sweep else batch_sweep(model, tokenizer, args)
+    if args.json is not None:
+        result = {
+            "model": description,
+            "config": args.config,
+            "dtype": str(next(model.parameters()).dtype).removeprefix("torch."),
+            "prompts": args.prompts,
+            "candidates": args.candidates,
+            "repeats": args.repeats,
+            "environment": environment(args),
+            "sweep": sweep,
+            "peak_gib_run": _peak_gib(args.device),
+            "model_build_s": round(loaded_s, 2),
+            "elapsed_s": round(time.perf_counter() - started, 2),
+        }
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        print(f"\nwrote {args.json}")
 
 
 if __name__ == "__main__":

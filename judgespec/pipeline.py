@@ -40,6 +40,7 @@ def score_tables(
     seed: int = 0,
     n_bootstrap: int = 2000,
     confidence: float = 0.95,
+    interval: str = "studentized",
     created_at: str | None = None,
     source: str = "<rows>",
     warnings: Sequence[str] = (),
@@ -53,7 +54,9 @@ def score_tables(
     as ``expected``). Candidates without judge scores get selection scores derived from
     the comparisons with the contract's ranking (win share; a tournament's Copeland,
     Bradley-Terry or knockout). ``by`` names a prompt-level column whose values each
-    get their own audit (the scorecard's ``slices``).
+    get their own audit (the scorecard's ``slices``). ``interval`` is the bootstrap
+    interval method (``studentized`` or ``percentile``, see
+    :func:`judgespec.audit.run_audit`).
     """
     from .audit import CandidatesTable, ComparisonsTable, run_audit
     from .scorecard import RunInfo, build_scorecard
@@ -85,6 +88,7 @@ def score_tables(
         n_bootstrap=n_bootstrap,
         seed=audit_seed,
         confidence=confidence,
+        interval=interval,
         escalation_margin=margin,
         by=by,
     )

@@ -4,11 +4,21 @@ Load a candidates table (and optionally a comparisons table), then call
 :func:`run_audit`; every metric comes back with a cluster-bootstrap confidence
 interval. The metric definitions follow the design document exactly; each metric's
 formula, tie handling and reference are in the docstrings of
-:mod:`judgespec.audit._metrics`.
+:mod:`judgespec.audit._metrics`. :func:`run_contrast` compares several judges on
+the same candidates with paired intervals from one joint cluster bootstrap.
 """
 
 from .._jsonl import iter_jsonl
 from ._audit import run_audit
+from ._bootstrap import DEFAULT_INTERVAL_METHOD, INTERVAL_METHODS
+from ._contrast import (
+    ContrastResult,
+    Difference,
+    JudgedSet,
+    MetricContrast,
+    holm_adjust,
+    run_contrast,
+)
 from ._convert import (
     JUDGEBENCH_CATEGORIES,
     arena_to_candidates,
@@ -30,7 +40,9 @@ from ._selection import TIE_POLICIES
 from ._table import CandidatesTable, ComparisonsTable, read_candidates, read_comparisons
 
 __all__ = [
+    "DEFAULT_INTERVAL_METHOD",
     "HEADLINE_METRICS",
+    "INTERVAL_METHODS",
     "JUDGEBENCH_CATEGORIES",
     "METRIC_NAMES",
     "TIE_POLICIES",
@@ -41,9 +53,14 @@ __all__ = [
     "BonPoint",
     "CandidatesTable",
     "ComparisonsTable",
+    "ContrastResult",
+    "Difference",
+    "JudgedSet",
+    "MetricContrast",
     "MetricEstimate",
     "arena_to_candidates",
     "derive_selection_scores",
+    "holm_adjust",
     "iter_jsonl",
     "judgebench_category",
     "judgebench_reward_to_candidates",
@@ -51,4 +68,5 @@ __all__ = [
     "read_candidates",
     "read_comparisons",
     "run_audit",
+    "run_contrast",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -12,10 +13,12 @@ import numpy as np
 
 from ..judge._aggregate import RANKINGS, Ranking
 from ._agreement import agreement_stats
-from ._bootstrap import percentile_interval, resample_sums
+from ._bootstrap import DEFAULT_INTERVAL_METHOD, INTERVAL_METHODS, bootstrap_statistics
 from ._derived import derive_from_presentations
 from ._groups import Bool, Float, group_mean_rows
+from ._joint import clip_interval, fallback_caveat, metric_statistic
 from ._judgeside import (
+    Judged,
     escalations,
     judge_side_stats,
     judged_rows,
@@ -23,7 +26,7 @@ from ._judgeside import (
     tie_rows,
     tie_stats,
 )
-from ._metrics import METRICS, Context, Sums
+from ._metrics import METRICS, Context, MetricSpec, Sums
 from ._pairwise import Presentations, pairwise_stats, resolve
 from ._reliability import parse_stats, repeat_stats
 from ._result import (
@@ -34,7 +37,14 @@ from ._result import (
     BonPoint,
     MetricEstimate,
 )
-from ._selection import TIE_POLICIES, TIE_POLICY_NAMES, Eligible, eligible_rows, selection_stats
+from ._selection import (
+    TIE_POLICIES,
+    TIE_POLICY_NAMES,
+    Eligible,
+    Selection,
+    eligible_rows,
+    selection_stats,
+)
 from ._slices import slice_values, subset_candidates, subset_comparisons
 from ._table import WINNER_NULL, CandidatesTable, ComparisonsTable
 
@@ -62,6 +72,7 @@ class _Args:
     seed: int
     confidence: float
     escalation_margin: float
+    interval: str = DEFAULT_INTERVAL_METHOD
 
 
 def _audit_iv(
@@ -74,6 +85,7 @@ def _audit_iv(
     confidence: object,
     escalation_margin: object,
     by: object,
+    interval: object = DEFAULT_INTERVAL_METHOD,
 ) -> _Args:
     """Input validation for :func:`run_audit` (raises TypeError / ValueError)."""
     if not isinstance(candidates, CandidatesTable):
@@ -89,6 +101,10 @@ def _audit_iv(
         raise ValueError(f"tie_policy must be one of {', '.join(TIE_POLICIES)}; got {tie_policy!r}")
     if not isinstance(ranking, str) or ranking not in RANKINGS:
         raise ValueError(f"ranking must be one of {', '.join(RANKINGS)}; got {ranking!r}")
+    if interval not in INTERVAL_METHODS:
+        raise ValueError(
+            f"interval must be one of {', '.join(INTERVAL_METHODS)}; got {interval!r}"
+        )
     if by is not None and (not isinstance(by, str) or not by):
         raise ValueError(f"by must be a column name (a non-empty string) or None, got {by!r}")
     # the slice column is checked before any computation (AuditDataError naming the file)
@@ -135,6 +151,7 @@ def _audit_iv(
         escalation_margin=float(escalation_margin),
         by=by,
         slice_of_prompt=None if values is None else [str(v) for v in values],
+        interval=str(interval),
     )
 
 
@@ -149,6 +166,7 @@ def run_audit(
     confidence: float = 0.95,
     escalation_margin: float = 0.0,
     by: str | None = None,
+    interval: str = DEFAULT_INTERVAL_METHOD,
 ) -> AuditResult:
     """Audit a judge's best-of-n selection: every metric with a cluster-bootstrap interval.
 
@@ -184,7 +202,7 @@ def run_audit(
         ``Generator`` streams spawned from one ``SeedSequence``; no global state). Equal
         seeds give bit-identical results.
     confidence
-        Level of the percentile intervals.
+        Level of the intervals.
     escalation_margin
         Prompts whose two highest judge scores differ by at most this much are listed
         in :attr:`AuditResult.escalations` (0: exact ties only).
@@ -194,6 +212,11 @@ def run_audit(
         that slice's prompts (:attr:`AuditResult.slices`, sorted by value). The column
         must exist, be constant within each prompt, and have two or more values
         (:class:`~judgespec.AuditDataError` otherwise).
+    interval
+        Bootstrap interval method: ``studentized`` (bootstrap-t with a linearization
+        standard error per replicate; the default, chosen by the coverage simulation
+        in ``benchmarks/bench_coverage.py``) or ``percentile``. Each metric reports how
+        many replicates were defined (:attr:`MetricEstimate.replicates`).
 
     Notes
     -----
@@ -202,7 +225,8 @@ def run_audit(
     sums; a metric is a function of summed per-prompt statistics, so every bootstrap
     replicate is a matrix product of resample counts with the per-prompt matrix (Field &
     Welsh 2007, "Bootstrapping clustered data", JRSS B 69(3); Efron & Tibshirani 1993).
-    Intervals are percentile intervals over the replicates where the metric is defined.
+    Intervals are computed over the replicates where the metric is defined
+    (:func:`judgespec.audit._bootstrap.bootstrap_statistics`).
     """
     args = _audit_iv(
         candidates,
@@ -214,6 +238,7 @@ def run_audit(
         confidence,
         escalation_margin,
         by,
+        interval,
     )
     result = _compute(args)
     if args.by is None or args.slice_of_prompt is None:
@@ -245,9 +270,29 @@ def _slice(args: _Args, value: str) -> AuditSlice:
     return AuditSlice(by=args.by, value=value, counts=result.counts, metrics=result.metrics)
 
 
-def _compute(args: _Args) -> AuditResult:
+@dataclass(frozen=True)
+class PromptStatistics:
+    """The per-prompt statistics matrix of one audit and what its metrics need."""
+
+    stats: Float
+    """P prompts x m statistics (rows in the table's prompt order)."""
+    index: dict[str, int]
+    """Column name -> column of ``stats``."""
+    ctx: Context
+    """What the reasons for an undefined metric need."""
+    selection: Selection
+    eligible: Eligible
+    judged: Judged
+    ties: Judged
+    """The rows the tie metrics use."""
+    tie_column: str
+    """The score column the tie metrics used."""
+
+
+def prompt_statistics(args: _Args) -> PromptStatistics:
+    """Build the per-prompt statistics matrix (the tie policy's seed is spawned from ``args.seed``)."""
     table = args.candidates
-    tie_seed, boot_seed = np.random.SeedSequence(args.seed).spawn(2)
+    tie_seed, _ = np.random.SeedSequence(args.seed).spawn(2)
     el = eligible_rows(table)
     judged = judged_rows(table)
     ties, tie_column = tie_rows(table)
@@ -273,6 +318,17 @@ def _compute(args: _Args) -> AuditResult:
         has_samples=table.judge_samples is not None,
         parse_recorded=table.parse_failure_recorded,
     )
+    return PromptStatistics(stats, index, ctx, selection, el, judged, ties, tie_column)
+
+
+def _compute(args: _Args) -> AuditResult:
+    table = args.candidates
+    _, boot_seed = np.random.SeedSequence(args.seed).spawn(2)
+    ps = prompt_statistics(args)
+    stats, index, ctx, selection, el, judged = (
+        ps.stats, ps.index, ps.ctx, ps.selection, ps.eligible, ps.judged
+    )  # fmt: skip
+    ties, tie_column = ps.ties, ps.tie_column
     point = Sums(stats.sum(axis=0), index)
     judged_per_prompt = np.bincount(
         table.row_prompt, weights=~np.isnan(table.judge), minlength=table.n_prompts
@@ -305,6 +361,7 @@ def _compute(args: _Args) -> AuditResult:
         n_bootstrap=args.n_bootstrap,
         seed=args.seed,
         confidence=args.confidence,
+        interval_method=args.interval,
         diagnostics=AuditDiagnostics(
             scatter_global=_scatter(el, demean=False),
             scatter_within=_scatter(el, demean=True),
@@ -314,36 +371,45 @@ def _compute(args: _Args) -> AuditResult:
 
 
 def _estimates(
-    stats: Float, point: Sums, ctx: Context, args: _Args, rng: np.random.Generator
+    stats: Float,
+    point: Sums,
+    ctx: Context,
+    args: _Args,
+    rng: np.random.Generator,
+    specs: Sequence[MetricSpec] = METRICS,
 ) -> dict[str, MetricEstimate]:
-    """Point estimate, percentile interval, n and reason of every metric."""
-    defined = [spec for spec in METRICS if not math.isnan(float(spec.value(point)))]
-    needed: set[str] = set()
-    for spec in defined:  # resample only the columns that defined metrics read
-        probe = Sums(point.data, point.index)
-        spec.value(probe)
-        needed |= probe.used
-    replicates = Sums(
-        resample_sums(
-            stats,
-            n_bootstrap=args.n_bootstrap,
-            rng=rng,
-            columns=sorted(point.index[name] for name in needed),
-        ),
-        point.index,
+    """Point estimate, interval, n, defined replicates and reason of each metric in ``specs``."""
+    defined = [spec for spec in specs if not math.isnan(float(spec.value(point)))]
+    outcomes = bootstrap_statistics(
+        stats,
+        [metric_statistic(spec, point.index) for spec in defined],
+        n_bootstrap=args.n_bootstrap,
+        rng=rng,
+        confidence=args.confidence,
+        method=args.interval,
     )
+    by_name = {spec.name: outcome for spec, outcome in zip(defined, outcomes, strict=True)}
     metrics: dict[str, MetricEstimate] = {}
-    for spec in METRICS:
+    for spec in specs:
         estimate = float(spec.value(point))
         n = round(float(spec.count(point)))
-        if spec not in defined:
+        outcome = by_name.get(spec.name)
+        if outcome is None:
             nan = math.nan
             metrics[spec.name] = MetricEstimate(
-                nan, nan, nan, n, spec.unit, spec.reason(point, ctx)
+                nan, nan, nan, n, spec.unit, spec.reason(point, ctx), replicates=0
             )
             continue
-        low, high = percentile_interval(spec.value(replicates).reshape(-1, 1), args.confidence)
-        metrics[spec.name] = MetricEstimate(estimate, float(low[0]), float(high[0]), n, spec.unit)
+        low, high = clip_interval(spec.name, outcome.ci_low, outcome.ci_high)
+        metrics[spec.name] = MetricEstimate(
+            estimate,
+            low,
+            high,
+            n,
+            spec.unit,
+            fallback_caveat(args.interval, outcome.method),
+            replicates=outcome.defined,
+        )
     return metrics
 
 

@@ -12,8 +12,10 @@ over prompts or replicates, and memory stays bounded by the chunk size.
 
 from __future__ import annotations
 
+import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -74,3 +76,198 @@ def percentile_interval(replicates: Float, confidence: float) -> tuple[Float, Fl
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
         low, high = np.nanquantile(replicates, [alpha, 1.0 - alpha], axis=0)
     return np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
+
+
+# --------------------------------------------------------------------------- intervals
+
+INTERVAL_METHODS: tuple[str, ...] = ("percentile", "studentized")
+"""Bootstrap interval methods: ``percentile`` and ``studentized`` (bootstrap-t)."""
+
+DEFAULT_INTERVAL_METHOD = "studentized"
+"""The interval method used unless another is asked for (chosen by the coverage
+simulation in ``benchmarks/bench_coverage.py``; results in ``benchmarks/RESULTS.md``)."""
+
+_REL_STEP = 1e-6
+"""Relative step of the central differences behind the linearization gradient."""
+
+
+@dataclass(frozen=True)
+class SumStatistic:
+    """A statistic that is a smooth function of column sums of the per-prompt matrix.
+
+    ``fn`` maps an array ``(..., k)`` holding the sums of ``columns`` (in that order) to
+    the statistic ``(...)``, NaN where it is undefined. Every audit metric, and every
+    difference of two judges' metrics, has this form.
+    """
+
+    fn: Callable[[Float], Float]
+    columns: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class BootstrapOutcome:
+    """Point estimate, interval, test and replicate count of one :class:`SumStatistic`."""
+
+    estimate: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    """Two-sided bootstrap p-value of the hypothesis ``statistic = 0`` (interval inversion)."""
+    defined: int
+    """Replicates on which the statistic (and, for bootstrap-t, its standard error) is defined."""
+    se: float
+    """Linearization (delta-method) standard error at the data; NaN when not computed."""
+    method: str
+    """The method that made the interval: ``studentized`` falls back to ``percentile``
+    for a statistic whose standard error is 0 or undefined on more than α/2 of the
+    replicates (a rare event, e.g. one tie among hundreds of pairs), where the
+    bootstrap-t tail quantile cannot be estimated."""
+
+
+def _gradient(fn: Callable[[Float], Float], sums: Float) -> Float:
+    """Central-difference gradient of ``fn`` at each row of ``sums`` (B x k) -> (B x k)."""
+    grad = np.empty_like(sums)
+    step = _REL_STEP * np.maximum(np.abs(sums), 1.0)
+    for j in range(sums.shape[1]):
+        up = sums.copy()
+        down = sums.copy()
+        up[:, j] += step[:, j]
+        down[:, j] -= step[:, j]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            grad[:, j] = (fn(up) - fn(down)) / (2.0 * step[:, j])
+    return grad
+
+
+def _linearized_se(fn: Callable[[Float], Float], sums: Float, squares: Float, n_prompts: int) -> Float:
+    """Delta-method standard error of ``fn`` at each replicate (Efron & Tibshirani 1993, ch. 21).
+
+    With T = Σ_p c_p S_p the replicate's column sums (c_p resample counts, Σ c_p = P) and
+    g = ∇fn(T), the empirical influence of prompt p is P·gᵀ(S_p − T/P), so
+    SE² = Σ_p c_p (gᵀ(S_p − T/P))² = gᵀ (Q − T Tᵀ / P) g with Q = Σ_p c_p S_p S_pᵀ.
+    ``squares`` holds Q as (B x k x k).
+    """
+    grad = _gradient(fn, sums)
+    centred = squares - sums[:, :, None] * sums[:, None, :] / n_prompts
+    with np.errstate(invalid="ignore"):
+        var = np.einsum("bi,bij,bj->b", grad, centred, grad)
+        return np.sqrt(np.where(var > 0, var, np.where(var > -1e-12, 0.0, np.nan)))
+
+
+def bootstrap_statistics(
+    stats: Float,
+    statistics: Sequence[SumStatistic],
+    *,
+    n_bootstrap: int,
+    rng: np.random.Generator,
+    confidence: float,
+    method: str,
+) -> list[BootstrapOutcome]:
+    """Intervals and p-values of several statistics from ONE cluster bootstrap.
+
+    Every statistic is evaluated on the same resampled prompts (one draw of resample
+    counts per replicate), so the intervals of differences between judges are paired.
+
+    ``percentile``: the interval is the α/2 and 1 − α/2 quantiles of the replicates
+    θ*_b (Efron & Tibshirani 1993, ch. 13). ``studentized`` (bootstrap-t, ibid. ch. 12;
+    Davison & Hinkley 1997, §5.2): with the linearization standard error SE*_b of each
+    replicate and SE of the data, t*_b = (θ*_b − θ̂)/SE*_b and the interval is
+    [θ̂ − t*_(1−α/2)·SE, θ̂ − t*_(α/2)·SE]. The linearization SE needs only second
+    moments of the per-prompt sums (see :func:`_linearized_se`), so it is exact to
+    compute for every replicate without a nested bootstrap.
+
+    Replicates where the statistic is undefined (NaN), or, for bootstrap-t, where
+    SE*_b is 0 or undefined, are left out and counted (``defined``). When more than
+    α/2 of all replicates have a defined θ*_b but no usable SE*_b, the t tail cannot
+    be estimated and the statistic gets the percentile interval (``method`` says so).
+    A statistic equal to θ̂ on every replicate (e.g. two judges that agree on every
+    prompt) gets the interval [θ̂, θ̂] under either method.
+
+    The p-value of θ = 0 inverts the same equal-tailed interval: the smallest level at
+    which the interval excludes 0, p = min(1, 2·min(1 + #{u*_b ≤ u}, 1 + #{u*_b ≥ u}) /
+    (1 + B')), with u*_b = θ*_b and u = 0 (percentile), or u*_b = t*_b and u = θ̂/SE
+    (studentized), over the B' defined replicates.
+    """
+    if method not in INTERVAL_METHODS:
+        raise ValueError(f"interval method must be one of {', '.join(INTERVAL_METHODS)}; got {method!r}")
+    n_prompts = stats.shape[0]
+    used = sorted({c for s in statistics for c in s.columns})
+    where = {c: i for i, c in enumerate(used)}
+    base = stats[:, used]
+    pairs: list[tuple[int, int]] = []
+    if method == "studentized":
+        pair_set = {
+            (min(a, b), max(a, b))
+            for s in statistics
+            for a in s.columns
+            for b in s.columns
+        }
+        pairs = sorted((where[a], where[b]) for a, b in pair_set)
+    products = (
+        np.column_stack([base[:, a] * base[:, b] for a, b in pairs])
+        if pairs
+        else np.zeros((n_prompts, 0))
+    )
+    joint = np.hstack([base, products]) if pairs else base
+    replicated = resample_sums(joint, n_bootstrap=n_bootstrap, rng=rng)
+    point = joint.sum(axis=0)
+    pair_at = {pair: len(used) + i for i, pair in enumerate(pairs)}
+    alpha = (1.0 - confidence) / 2.0
+    out: list[BootstrapOutcome] = []
+    for s in statistics:
+        local = [where[c] for c in s.columns]
+        estimate = float(s.fn(point[local][None, :])[0])
+        values = s.fn(replicated[:, local]) if n_bootstrap else np.zeros(0)
+        se = math.nan
+        used_method = "percentile"
+        finite_values = np.isfinite(values)
+        ok = finite_values
+        low = high = p = math.nan
+        degenerate = bool(finite_values.any()) and bool(np.all(values[finite_values] == estimate))
+        if method == "studentized" and math.isfinite(estimate) and not degenerate:
+            sq_point = _squares(point[None, :], local, pair_at)
+            se = float(_linearized_se(s.fn, point[local][None, :], sq_point, n_prompts)[0])
+            rep_se = _linearized_se(
+                s.fn, replicated[:, local], _squares(replicated, local, pair_at), n_prompts
+            )
+            with np.errstate(invalid="ignore", divide="ignore"):
+                pivots = (values - estimate) / rep_se
+            studentizable = finite_values & np.isfinite(rep_se) & (rep_se > 0)
+            lost = int(np.count_nonzero(finite_values & ~studentizable))
+            if math.isfinite(se) and studentizable.any() and lost <= alpha * n_bootstrap:
+                used_method, ok = "studentized", studentizable
+                kept = pivots[ok]
+                lo_t, hi_t = np.quantile(kept, [alpha, 1.0 - alpha])
+                low, high = estimate - float(hi_t) * se, estimate - float(lo_t) * se
+                if se > 0:
+                    u = estimate / se
+                else:
+                    u = math.copysign(math.inf, estimate) if estimate else 0.0
+                p = _inverted_p(kept, u)
+        if used_method == "percentile" and math.isfinite(estimate) and ok.any():
+            finite = values[ok]
+            lo_v, hi_v = np.quantile(finite, [alpha, 1.0 - alpha])
+            low, high = float(lo_v), float(hi_v)
+            p = _inverted_p(finite, 0.0)
+            if degenerate:  # every method gives the point itself
+                used_method = method
+        out.append(
+            BootstrapOutcome(estimate, low, high, p, int(np.count_nonzero(ok)), se, used_method)
+        )
+    return out
+
+
+def _squares(sums: Float, local: Sequence[int], pair_at: dict[tuple[int, int], int]) -> Float:
+    """Q = Σ_p c_p S_p S_pᵀ of the statistic's columns, (B x k x k), from the product sums."""
+    k = len(local)
+    out = np.empty((sums.shape[0], k, k))
+    for i, a in enumerate(local):
+        for j, b in enumerate(local):
+            out[:, i, j] = sums[:, pair_at[(min(a, b), max(a, b))]]
+    return out
+
+
+def _inverted_p(replicates: Float, value: float) -> float:
+    """Two-sided p-value from inverting an equal-tailed interval at ``value``."""
+    below = int(np.count_nonzero(replicates <= value))
+    above = int(np.count_nonzero(replicates >= value))
+    return min(1.0, 2.0 * (1 + min(below, above)) / (1 + replicates.size))

@@ -34,6 +34,9 @@ class MetricEstimate:
     n: int
     unit: str
     reason: str | None = None
+    replicates: int | None = None
+    """Bootstrap replicates on which the metric (and, for the studentized interval, its
+    standard error) was defined; the interval uses only these. None: not recorded."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,8 @@ class AuditResult:
     n_bootstrap: int
     seed: int
     confidence: float
+    interval_method: str = "percentile"
+    """How the intervals were computed: ``percentile`` or ``studentized`` (bootstrap-t)."""
     diagnostics: AuditDiagnostics = field(default_factory=AuditDiagnostics)
     tie_column: str = "judge_score"
     """The column ``tie_rate``, ``top_tie_rate`` and the tie histogram were computed on:

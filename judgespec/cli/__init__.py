@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "audit": "._audit_cmds:audit",
     "cache": "._judge_cmds:cache",
     "compare": "._score_cmds:compare",
+    "contrast": "._contrast_cmds:contrast",
     "demo": "._demo_cmds:demo",
     "gate": "._score_cmds:gate",
     "import": "._score_cmds:import_group",

@@ -15,7 +15,7 @@ __all__ = ["audit"]
 
 
 @click.command()
-@click.option("--contract", "contract_path", type=click.Path(path_type=Path, dir_okay=False), required=True, help="The judge contract.")
+@click.option("--contract", "contract_paths", type=click.Path(path_type=Path, dir_okay=False), required=True, multiple=True, help="The judge contract; repeat it (offline) to judge one candidate set under each contract and contrast them, the first as reference.")
 @click.option("--framework", type=click.Choice(["offline", "inspect", "lmeval"]), default="offline", show_default=True, help="offline: judge a candidates table; inspect/lmeval: generate candidates with a policy model in that framework.")
 @click.option("--candidates", type=click.Path(path_type=Path, dir_okay=False), help="offline: the candidates table (JSONL) to judge.")
 @click.option("--dataset", default=None, help="inspect: local JSONL/CSV with input and target.")
@@ -33,12 +33,14 @@ __all__ = ["audit"]
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Audit only the first N prompts.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
 @click.option("--bootstrap", "n_bootstrap", type=click.IntRange(min=0), default=2000, show_default=True, help="Bootstrap replicates.")
+@click.option("--interval", type=click.Choice(["studentized", "percentile"]), default="studentized", show_default=True, help="offline: bootstrap interval method (recorded in the scorecard).")
+@click.option("--contrast-gate", "contrast_gates", multiple=True, help="With several --contract: a gate on each contract's difference to the first, e.g. 'recovery>=0'.")
 @click.option("--no-cache", is_flag=True, help="offline: neither read nor write the judge cache.")
 @click.option("--by", "by", default=None, metavar="COLUMN", help="offline: also audit each value of this prompt-level column of the candidates on its own (the scorecard's slices).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True, help="Output directory (scorecard.json, report.html, judged tables or framework logs).")
 @click.option("--quiet", is_flag=True, help="No progress bar and no terminal summary.")
 def audit(
-    contract_path: Path,
+    contract_paths: tuple[Path, ...],
     framework: str,
     candidates: Path | None,
     dataset: str | None,
@@ -56,6 +58,8 @@ def audit(
     limit: int | None,
     seed: int,
     n_bootstrap: int,
+    interval: str,
+    contrast_gates: tuple[str, ...],
     no_cache: bool,
     by: str | None,
     out_dir: Path,
@@ -65,9 +69,25 @@ def audit(
 
     Options not given come from the contract's optional ``audit:`` section (data set,
     n, oracle, policy model; a relative data set path is relative to the contract).
+    With several --contract, each contract's tables, scorecard.json and report.html go
+    to a subfolder of --out named after it, and contrast.json/.md/.html to --out.
     """
     from ..scorecard import load_scorecard, render_html, render_terminal, write_scorecard
 
+    if len(contract_paths) > 1 or contrast_gates:
+        from ._contrast_cmds import audit_contracts
+
+        if framework != "offline":
+            fail("several --contract options need --framework offline (one candidate set)")
+        audit_contracts(
+            contract_paths, candidates=candidates, limit=limit, seed=seed,
+            n_bootstrap=n_bootstrap, interval=interval, no_cache=no_cache, out_dir=out_dir,
+            quiet=quiet, gates=contrast_gates, by=by,
+        )  # fmt: skip
+        return
+    if interval != "studentized" and framework != "offline":
+        fail(f"--interval {interval} is available with --framework offline")
+    contract_path = contract_paths[0]
     loaded = load_contract(contract_path)  # fails before any model loads
     defaults = loaded.contract.audit
     if defaults is not None:
@@ -102,6 +122,7 @@ def audit(
                 dataset=str(candidates),
                 seed=seed,
                 n_bootstrap=n_bootstrap,
+                interval=interval,
                 source=str(candidates),
                 by=by,
             )

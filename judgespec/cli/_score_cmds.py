@@ -26,6 +26,7 @@ __all__ = ["COMMANDS"]
 @click.option("--judge", "judge_field", default=None, help="--from-inspect-log of an epoch log: the judge score: <scorer>, <scorer>:<metadata key> or metadata:<key>.")
 @click.option("--seed", type=int, default=None, help="Bootstrap seed [default: the audit's recorded seed, else 0].")
 @click.option("--bootstrap", "n_bootstrap", type=click.IntRange(min=0), default=None, help="Bootstrap replicates, 0: no intervals [default: the audit's recorded count, else 2000].")
+@click.option("--interval", type=click.Choice(["studentized", "percentile"]), default="studentized", show_default=True, help="Bootstrap interval method (recorded in the scorecard).")
 @click.option("--dataset", default=None, help="Data set name recorded in the scorecard.")
 @click.option("--framework", default="offline", show_default=True, help="Framework recorded in the scorecard.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="Where to write SCORECARD.json.")
@@ -44,6 +45,7 @@ def score(
     judge_field: str | None,
     seed: int | None,
     n_bootstrap: int | None,
+    interval: str,
     dataset: str | None,
     framework: str,
     out: Path,
@@ -87,6 +89,7 @@ def score(
             dataset=dataset or str(candidates),
             seed=seed if seed is not None else 0,
             n_bootstrap=n_bootstrap if n_bootstrap is not None else 2000,
+            interval=interval,
             source=str(candidates),
             by=by,
         )
@@ -96,6 +99,8 @@ def score(
         from .._plugins import load_plugin
 
         name = "inspect-log" if inspect_log is not None else "lmeval-samples"
+        if interval != "studentized":
+            fail(f"--interval {interval} is available with --candidates; --from-{name} uses studentized intervals")
         reader = load_plugin("judgespec.sources", name, purpose=f"Scoring --from-{name}")
         if inspect_log is not None:  # seed and replicates default to the audit's own
             card = reader(

@@ -75,6 +75,7 @@ def _metrics(metrics: Mapping[str, MetricEstimate]) -> dict[str, dict[str, Any]]
             "n": int(m.n),
             "unit": m.unit,
             "reason": m.reason,
+            "replicates": None if m.replicates is None else int(m.replicates),
         }
         for name, m in metrics.items()
     }
@@ -118,6 +119,7 @@ def build_scorecard(
             "seed": int(result.seed),
             "n_bootstrap": int(result.n_bootstrap),
             "confidence": float(result.confidence),
+            "interval_method": result.interval_method,
             "judgespec_version": __version__,
             "created_at": stamp,
             "tie_column": result.tie_column,

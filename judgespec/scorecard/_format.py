@@ -79,7 +79,7 @@ def header_items(sc: Scorecard, *, short: bool = True) -> list[tuple[str, str]]:
         ("Candidate pool", _opt(r.candidate_pool)),
         (
             "Intervals",
-            f"{ci_label(r.confidence)}, cluster bootstrap over prompts, "
+            f"{ci_label(r.confidence)}, {r.interval_method} cluster bootstrap over prompts, "
             f"{r.n_bootstrap} replicates, seed {r.seed}",
         ),
         ("Created", f"{r.created_at} by judgespec {r.judgespec_version}"),
@@ -169,9 +169,23 @@ def metric_header(sc: Scorecard) -> list[str]:
 def metric_rows(sc: Scorecard) -> list[list[str]]:
     """One row of text per metric, in the scorecard's order (every renderer's table)."""
     return [
-        [name, fmt_num(m.estimate), fmt_ci(m.ci_low, m.ci_high), f"{m.n} {m.unit}", m.reason or ""]
+        [
+            name,
+            fmt_num(m.estimate),
+            fmt_ci(m.ci_low, m.ci_high),
+            f"{m.n} {m.unit}",
+            _note(m.reason, m.replicates, sc.run.n_bootstrap, math.isnan(m.estimate)),
+        ]
         for name, m in sc.metrics.items()
     ]
+
+
+def _note(reason: str | None, replicates: int | None, n_bootstrap: int, undefined: bool) -> str:
+    """The note column: the reason or caveat, and how many replicates were undefined."""
+    parts = [reason] if reason else []
+    if replicates is not None and not undefined and n_bootstrap and replicates < n_bootstrap:
+        parts.append(f"interval from {replicates} of {n_bootstrap} replicates (others undefined)")
+    return "; ".join(parts)
 
 
 def bon_rows(sc: Scorecard) -> list[list[str]]:

@@ -131,6 +131,10 @@ class RunRecord(RunInfo):
     """Bootstrap replicates behind every confidence interval."""
     confidence: float = Field(gt=0.0, lt=1.0)
     """Confidence level of every interval, e.g. 0.95."""
+    interval_method: Literal["percentile", "studentized"] = "percentile"
+    """How the intervals were computed: ``studentized`` (bootstrap-t with a linearization
+    standard error per replicate) or ``percentile``; scorecards written before the
+    option existed used ``percentile``."""
     judgespec_version: str
     """Version of judgespec that built the scorecard."""
     created_at: str = Field(pattern=CREATED_AT_PATTERN)
@@ -179,6 +183,9 @@ class Metric(_Model):
     """What ``n`` counts: ``prompts``, ``pairs``, ``candidates``, ..."""
     reason: str | None = None
     """Why the metric is undefined (NaN), or a caveat; null otherwise."""
+    replicates: int | None = Field(default=None, ge=0)
+    """Bootstrap replicates on which the metric was defined (the interval uses only
+    these); null in scorecards written before it was recorded."""
 
 
 class BonPoint(_Model):

@@ -33,7 +33,7 @@ def test_cluster_bootstrap_matches_scipy_percentile_on_a_plain_mean() -> None:
     # regret = mean over prompts of a per-prompt value: with one cluster per prompt the
     # cluster bootstrap is the ordinary bootstrap of that mean
     table, per_prompt = regret_table()
-    ours = run_audit(table, n_bootstrap=4000, seed=3).metrics["regret"]
+    ours = run_audit(table, n_bootstrap=4000, seed=3, interval="percentile").metrics["regret"]
     ref = stats.bootstrap(
         (per_prompt,), np.mean, n_resamples=4000, method="percentile",
         confidence_level=0.95, rng=np.random.default_rng(11),

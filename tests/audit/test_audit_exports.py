@@ -8,7 +8,9 @@ import judgespec.audit as audit
 from judgespec.contract import TiePolicy
 
 EXPECTED = {
+    "DEFAULT_INTERVAL_METHOD",
     "HEADLINE_METRICS",
+    "INTERVAL_METHODS",
     "JUDGEBENCH_CATEGORIES",
     "METRIC_NAMES",
     "TIE_POLICIES",
@@ -19,9 +21,14 @@ EXPECTED = {
     "BonPoint",
     "CandidatesTable",
     "ComparisonsTable",
+    "ContrastResult",
+    "Difference",
+    "JudgedSet",
+    "MetricContrast",
     "MetricEstimate",
     "arena_to_candidates",
     "derive_selection_scores",
+    "holm_adjust",
     "iter_jsonl",
     "judgebench_category",
     "judgebench_reward_to_candidates",
@@ -29,6 +36,7 @@ EXPECTED = {
     "read_candidates",
     "read_comparisons",
     "run_audit",
+    "run_contrast",
 }
 
 

@@ -97,6 +97,7 @@ def test_json_layout_is_strict_and_stable(scorecard: Scorecard) -> None:
         "n",
         "unit",
         "reason",
+        "replicates",
     ]
 
 
@@ -109,6 +110,7 @@ def test_nan_is_written_as_null_and_read_back_as_nan(scorecard: Scorecard) -> No
         "n": 0,
         "unit": "pairs",
         "reason": "no pairwise comparisons",
+        "replicates": None,
     }
     assert data["bon_curve"][0]["recovery"] is None
     loaded = parse_scorecard(scorecard.to_json())
