@@ -61,4 +61,3 @@ _unavailable = unavailable_command  # the stand-in for a plugin group that fails
 def main() -> None:
     """Console entry point."""
     cli()
-

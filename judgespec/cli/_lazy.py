@@ -36,6 +36,12 @@ def unavailable_command(name: str, reason: str) -> click.Command:
     return unavailable
 
 
+def _short_help(entry: str | click.Command, limit: int) -> str:
+    """A command's short help, or declared help shortened as click shortens a command's."""
+    command = click.Command(None, help=entry) if isinstance(entry, str) else entry
+    return command.get_short_help_str(limit)
+
+
 class LazyGroup(JudgespecGroup):
     """A :class:`JudgespecGroup` whose subcommands are imported on first use.
 
@@ -80,24 +86,20 @@ class LazyGroup(JudgespecGroup):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """List the commands as click does, a plugin not yet loaded by its declared help."""
-        rows: list[tuple[str, click.Command | str]] = []
+        entries: list[tuple[str, str | click.Command]] = []
         for name in self.list_commands(ctx):
             declared = self._declared_help(name)
+            command = None if declared is not None else self.get_command(ctx, name)
             if declared is not None:
-                rows.append((name, declared))
-                continue
-            command = self.get_command(ctx, name)
-            if command is not None and not command.hidden:
-                rows.append((name, command))
-        if not rows:
+                entries.append((name, declared))
+            elif command is not None and not command.hidden:
+                entries.append((name, command))
+        if not entries:
             return
-        limit = formatter.width - 6 - max(len(name) for name, _ in rows)
-        lines = [
-            (name, entry if isinstance(entry, str) else entry.get_short_help_str(limit))
-            for name, entry in rows
-        ]
+        limit = formatter.width - 6 - max(len(name) for name, _ in entries)
+        rows = [(name, _short_help(entry, limit)) for name, entry in entries]
         with formatter.section("Commands"):
-            formatter.write_dl(lines)
+            formatter.write_dl(rows)
 
     def _declared_help(self, name: str) -> str | None:
         if name in self.commands or name in self.lazy_commands or name in self._plugins:
