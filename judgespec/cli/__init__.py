@@ -1,7 +1,12 @@
 """The ``judgespec`` command line: a thin layer over the library.
 
 Each command parses its options, calls one library function, and turns library errors
-into ``Error: ...`` with exit status 1 (see :class:`JudgespecGroup`).
+into ``Error: ...`` with exit status 1 (see :class:`~judgespec.cli._base.JudgespecGroup`).
+
+Commands are imported on first use (see :class:`LazyGroup`): a command's module imports
+only what its options need at start-up and the rest inside the command's body, so
+``judgespec validate`` or ``judgespec --help`` never load numpy/scipy audit code, a
+model runtime or an adapter. To add a command, add one line to :data:`COMMANDS`.
 """
 
 from __future__ import annotations
@@ -9,55 +14,49 @@ from __future__ import annotations
 import click
 
 from .._version import __version__
-from ._audit_cmds import audit
-from ._base import JudgespecGroup
-from ._contract_cmds import lock, schema, validate, verify
-from ._contrast_cmds import contrast
-from ._demo_cmds import demo
-from ._judge_cmds import COMMANDS as JUDGE_COMMANDS
-from ._model_cmds import model
-from ._score_cmds import COMMANDS as SCORE_COMMANDS
+from ._lazy import LazyGroup, unavailable_command
 
 __all__ = ["cli", "main"]
 
+#: Command name -> ``module:attribute`` of its click command, imported on first use.
+COMMANDS: dict[str, str] = {
+    "audit": "._audit_cmds:audit",
+    "cache": "._judge_cmds:cache",
+    "compare": "._score_cmds:compare",
+    "contrast": "._contrast_cmds:contrast",
+    "demo": "._demo_cmds:demo",
+    "gate": "._score_cmds:gate",
+    "import": "._score_cmds:import_group",
+    "judge": "._judge_cmds:judge",
+    "lock": "._contract_cmds:lock",
+    "model": "._model_cmds:model",
+    "report": "._score_cmds:report",
+    "schema": "._contract_cmds:schema",
+    "score": "._score_cmds:score",
+    "validate": "._contract_cmds:validate",
+    "verify": "._contract_cmds:verify",
+}
 
-@click.group(cls=JudgespecGroup, context_settings={"help_option_names": ["-h", "--help"]})
+#: Short help that ``judgespec --help`` lists for the bundled adapters' command groups
+#: (entry-point group ``judgespec.cli``), so that listing them imports no adapter.
+PLUGIN_HELP: dict[str, str] = {
+    "lmeval": "Best-of-n judge audits as lm-evaluation-harness tasks.",
+}
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy_commands=COMMANDS,
+    plugin_group="judgespec.cli",
+    plugin_help=PLUGIN_HELP,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="judgespec")
 def cli() -> None:
     """Pinned LLM judge contracts and selection-aware best-of-n audits."""
 
 
-for _command in (
-    validate, schema, lock, verify, *SCORE_COMMANDS, *JUDGE_COMMANDS, audit, contrast, demo, model
-):
-    cli.add_command(_command)
-
-
-def _add_plugin_groups() -> None:
-    """Add command groups that installed adapters register under ``judgespec.cli``."""
-    from importlib.metadata import entry_points
-
-    for ep in entry_points(group="judgespec.cli"):
-        try:
-            factory = ep.load()
-        except ImportError as exc:  # keep the CLI usable; say why when the command is used
-            cli.add_command(_unavailable(ep.name, f"{ep.value} could not be imported ({exc})"))
-            continue
-        cli.add_command(factory(), name=ep.name)
-
-
-def _unavailable(name: str, reason: str) -> click.Command:
-    """A stand-in for a plugin command group whose module failed to import."""
-
-    @click.command(name=name, context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-    def unavailable() -> None:
-        raise click.ClickException(f"'judgespec {name}' is unavailable: {reason}")
-
-    unavailable.help = f"(unavailable: {reason})"
-    return unavailable
-
-
-_add_plugin_groups()
+_unavailable = unavailable_command  # the stand-in for a plugin group that fails to import
 
 
 def main() -> None:

@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from ..demo import DemoResult
 
 __all__ = ["demo", "print_demo"]
@@ -25,6 +26,8 @@ def demo(out_dir: Path, quick: bool, no_live: bool, seed: int) -> None:
     The live audit (40 questions x 4 sampled answers) runs the pointwise, logprob and
     pairwise contracts and ends in their paired contrast.
     """
+    from rich.console import Console
+
     from ..demo import run_demo
 
     console = Console(stderr=True)

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..contract import load_contract
-from ..judge import JudgeCache, judge_candidates, read_candidate_rows
+
+if TYPE_CHECKING:  # the judge engine (numpy) is imported when a command runs
+    from ..judge import JudgeCache
 
 __all__ = ["COMMANDS", "cache", "judge"]
 
 
 def _cache_at(cache_dir: Path | None) -> JudgeCache:
+    from ..judge import JudgeCache
+
     return JudgeCache.in_dir(cache_dir) if cache_dir is not None else JudgeCache.default()
 
 
@@ -61,6 +66,8 @@ def judge(
     """Judge a candidates table with a contract's judge; write the judged tables to OUT."""
     if no_cache and cache_dir is not None:
         raise click.UsageError("give at most one of --no-cache and --cache-dir")
+    from ..judge import judge_candidates, read_candidate_rows
+
     loaded = load_contract(contract_path)
     rows = read_candidate_rows(candidates, limit=limit)
     from ..audit import CandidatesTable

@@ -253,7 +253,7 @@ def _check_gates(contract: JudgeContract, name: str, lines: LineMap) -> None:
     """Every gate names a scorecard metric (a misspelt one would fail every audit)."""
     if not contract.gates:
         return
-    from ..audit._metrics import METRIC_NAMES
+    from ._metric_names import METRIC_NAMES
 
     for i, gate in enumerate(contract.gates):
         if gate.metric in METRIC_NAMES:

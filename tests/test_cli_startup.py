@@ -1,0 +1,197 @@
+"""Start-up: which modules the light commands import, and the lazy command group.
+
+Each command runs in a fresh interpreter (``python -c``), which then reports
+``sys.modules``: ``validate``, ``verify``, ``lock``, ``gate``, ``schema`` and ``--help`` must
+not pull in the audit's statistics (scipy), a model runtime (torch), a framework or an
+adapter; a command that needs one imports it when it runs.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+REPO = Path(__file__).resolve().parents[1]
+SPEC = REPO / "specs" / "smollm2-pointwise.yaml"
+
+#: Top-level modules (or packages) no light command may import.
+HEAVY = (
+    "scipy",
+    "torch",
+    "transformers",
+    "inspect_ai",
+    "lm_eval",
+    "judgespec.audit",
+    "judgespec_inspect",
+    "judgespec_lmeval",
+)
+#: Also absent where no judge backend is consulted (validate, gate, schema, --help).
+NO_NUMPY = (*HEAVY, "numpy", "pyarrow", "pandas", "judgespec.judge")
+
+PROBE = """
+import json, sys
+out, args = sys.argv[1], sys.argv[2:]
+from judgespec.cli import cli
+try:
+    cli(args, prog_name="judgespec")
+    code = 0
+except SystemExit as exc:
+    code = exc.code
+with open(out, "w", encoding="utf-8") as handle:
+    json.dump({"code": code, "modules": sorted(sys.modules)}, handle)
+"""
+
+
+def imported_by(tmp_path: Path, *args: str) -> set[str]:
+    """Run ``judgespec ARGS`` in a fresh interpreter; the modules it had imported."""
+    out = tmp_path / "modules.json"
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, str(out), *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0 and out.exists(), proc.stderr
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["code"] == 0, f"judgespec {' '.join(args)} exited {report['code']}: {proc.stderr}"
+    return set(report["modules"])
+
+
+def heavy_in(modules: set[str], forbidden: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(m == f or m.startswith(f + ".") for f in forbidden))
+
+
+def test_validate_imports_no_heavy_module(tmp_path: Path) -> None:
+    modules = imported_by(tmp_path, "validate", str(SPEC), str(REPO / "specs" / "pairwise-both-orders.yaml"))
+    assert "judgespec.contract" in modules  # the probe really ran the command
+    assert heavy_in(modules, NO_NUMPY) == []
+    assert not any(m.startswith("judgespec.cli._") and m.endswith("_cmds") and m != "judgespec.cli._contract_cmds" for m in modules)
+
+
+def test_help_lists_every_command_without_importing_them(tmp_path: Path) -> None:
+    modules = imported_by(tmp_path, "--help")
+    assert heavy_in(modules, NO_NUMPY) == []
+    assert "rich" not in modules
+
+
+def test_schema_imports_no_heavy_module(tmp_path: Path) -> None:
+    assert heavy_in(imported_by(tmp_path, "schema"), NO_NUMPY) == []
+    assert heavy_in(imported_by(tmp_path, "schema", "--scorecard"), NO_NUMPY) == []
+
+
+def test_lock_and_verify_import_no_heavy_module(tmp_path: Path) -> None:
+    # A transformers-backend contract: resolving its revision needs the embedded judge's
+    # resolver (the judge package), never torch, transformers, scipy or an adapter.
+    contract = tmp_path / SPEC.name
+    shutil.copy(SPEC, contract)
+    assert heavy_in(imported_by(tmp_path, "lock", str(contract)), HEAVY) == []
+    assert (tmp_path / "smollm2-pointwise.lock.json").exists()
+    assert heavy_in(imported_by(tmp_path, "verify", str(contract)), HEAVY) == []
+
+
+def test_gate_imports_no_heavy_module(tmp_path: Path) -> None:
+    from judgespec.cli import cli
+
+    contract = tmp_path / "c.yaml"
+    contract.write_text(
+        (REPO / "tests" / "contract" / "data" / "valid.yaml").read_text(encoding="utf-8")
+        + "gates:\n  - {metric: tie_rate, op: '<=', threshold: 0.99}\n",
+        encoding="utf-8",
+    )
+    candidates = tmp_path / "candidates.jsonl"
+    rows = [
+        {"prompt_id": f"p{p}", "candidate_id": f"c{c}", "oracle": float((p + c) % 3), "judge_score": float((p * c) % 4)}
+        for p in range(6)
+        for c in range(3)
+    ]
+    candidates.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    card = tmp_path / "card.json"
+    scored = CliRunner().invoke(
+        cli, ["score", "--candidates", str(candidates), "--contract", str(contract), "--bootstrap", "50", "--out", str(card), "--quiet"]
+    )
+    assert scored.exit_code == 0, scored.output
+    assert heavy_in(imported_by(tmp_path, "gate", str(card), "--contract", str(contract)), NO_NUMPY) == []
+
+
+def test_every_listed_command_resolves_to_its_name() -> None:
+    from judgespec.cli import COMMANDS, cli
+
+    assert set(COMMANDS) <= set(cli.list_commands(None))
+    for name in COMMANDS:
+        command = cli.get_command(None, name)
+        assert isinstance(command, click.Command) and command.name == name
+
+
+def test_declared_plugin_help_is_the_plugins_own() -> None:
+    from judgespec.cli import PLUGIN_HELP, cli
+
+    installed = {ep.name for ep in entry_points(group="judgespec.cli")}
+    checked = 0
+    for name, text in PLUGIN_HELP.items():
+        if name not in installed:
+            continue
+        command = cli.get_command(None, name)
+        assert command is not None and command.get_short_help_str(limit=1000) == text
+        checked += 1
+    if not checked:
+        pytest.skip("no bundled plugin command group is installed in this environment")
+
+
+def _group_with_plugin(value: str, plugin_help: dict[str, str]) -> click.Group:
+    from judgespec.cli._lazy import LazyGroup
+
+    @click.group(cls=LazyGroup, lazy_commands={"validate": "._contract_cmds:validate"}, plugin_group="none", plugin_help=plugin_help)
+    def group() -> None:
+        """A group."""
+
+    assert isinstance(group, LazyGroup)
+    group._plugin_eps = {"extra": EntryPoint(name="extra", value=value, group="judgespec.cli")}
+    return group
+
+
+def test_plugin_that_fails_to_import_is_listed_and_says_why() -> None:
+    group = _group_with_plugin("judgespec_no_such_adapter._cli:group", {})
+    runner = CliRunner()
+    listing = runner.invoke(group, ["--help"])
+    assert listing.exit_code == 0
+    assert "extra     (unavailable: judgespec_no_such_adapter._cli:group" in listing.output
+    assert "validate  Validate one or more contract files" in listing.output
+    used = runner.invoke(group, ["extra", "compile", "x"])
+    assert used.exit_code == 1
+    assert used.output.startswith("Error: 'judgespec extra' is unavailable: judgespec_no_such_adapter._cli:group could not be imported (No module named 'judgespec_no_such_adapter')")
+
+
+def test_declared_plugin_help_is_listed_without_loading() -> None:
+    group = _group_with_plugin("judgespec_no_such_adapter._cli:group", {"extra": "Extra commands."})
+    listing = CliRunner().invoke(group, ["--help"])
+    assert listing.exit_code == 0 and "extra     Extra commands." in listing.output
+    assert group._plugins == {}
+
+
+def test_an_added_command_takes_precedence() -> None:
+    group = _group_with_plugin("judgespec_no_such_adapter._cli:group", {})
+
+    @click.command(name="extra")
+    def replacement() -> None:
+        """Replaced."""
+        click.echo("replaced")
+
+    group.add_command(replacement)
+    assert CliRunner().invoke(group, ["extra"]).output == "replaced\n"
+
+
+def test_gate_metric_names_are_the_audits() -> None:
+    # Contract validation checks gate names against a light copy; it must not drift.
+    from judgespec.audit import METRIC_NAMES
+    from judgespec.contract._metric_names import METRIC_NAMES as DECLARED
+
+    assert DECLARED == METRIC_NAMES
