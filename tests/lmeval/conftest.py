@@ -218,7 +218,7 @@ def scripted_policy() -> str:
 
 
 @pytest.fixture(autouse=True)
-def private_judge_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def private_judge_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Each test judges through a judge cache of its own (``$JUDGESPEC_CACHE_DIR``).
 
     Post-hoc scoring judges through the user's judge cache by default, so without this
@@ -229,8 +229,7 @@ def private_judge_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path
     from judgespec.judge import cache_dir
 
     shared = cache_dir()
-    private = tmp_path / "judgespec-cache"
-    private.mkdir()
+    private = tmp_path_factory.mktemp("judgespec-cache")  # outside tmp_path: tests check it
     (shared / "models").mkdir(parents=True, exist_ok=True)
     (private / "models").symlink_to(shared / "models", target_is_directory=True)
     if (shared / "hashes.json").is_file():
