@@ -12,7 +12,9 @@ Two kinds of log are understood:
   ``judge=<scorer>:<key>`` (a key of that score's metadata) or ``judge=metadata:<key>``
   (a key of the sample's metadata); a judge field present but without a number is a
   parse failure. Without ``judge=``, a contract judges the epochs' outputs with its own
-  backend.
+  backend, through the judge cache that ``judgespec audit`` uses: calls found there are
+  not sent, and the backend is built only when some call misses, so a fully cached
+  rerun loads no model.
 
 Audit logs are self-contained: the contract they ran under is stored in the task
 metadata in canonical form, and scoring uses it unless a contract is passed (then the
@@ -36,14 +38,15 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from inspect_ai.log import EvalLog, EvalSample, read_eval_log, write_eval_log
 
 from judgespec import AuditDataError, JudgespecError, LoadedContract
-from judgespec.judge import judge_candidates
+from judgespec.judge import JudgeCache, judge_candidates
 from judgespec.pipeline import with_slice_column
 from judgespec.scorecard import Scorecard, parse_scorecard
 
@@ -189,8 +192,19 @@ def audit_rows_from_log(
     return _epoch_rows(samples, oracle=oracle, judge=judge)
 
 
-def _judge_epochs(rows: AuditRows, loaded: LoadedContract) -> AuditRows:
-    judged = judge_candidates(loaded, rows.candidates)
+@contextmanager
+def _judge_cache(cache: JudgeCache | bool) -> Iterator[JudgeCache | None]:
+    """The cache to judge through: the user's (``True``), none (``False``) or the one given."""
+    if cache is True:
+        with JudgeCache.default() as store:
+            yield store
+    else:
+        yield None if cache is False else cache
+
+
+def _judge_epochs(rows: AuditRows, loaded: LoadedContract, cache: JudgeCache | bool) -> AuditRows:
+    with _judge_cache(cache) as store:
+        judged = judge_candidates(loaded, rows.candidates, cache=store)
     by_key = {(str(r["prompt_id"]), str(r["candidate_id"])): r for r in judged.candidates}
     for row in rows.candidates:
         out = by_key[(str(row["prompt_id"]), str(row["candidate_id"]))]
@@ -270,6 +284,7 @@ def log_tables(
     oracle: str | None = None,
     judge: str | None = None,
     by: str | None = None,
+    cache: JudgeCache | bool = True,
 ) -> tuple[AuditRows, LoadedContract | None]:
     """The rows :func:`score_log` scores, and the contract it scores them under.
 
@@ -290,7 +305,7 @@ def log_tables(
                 f"{log.location}: the log has no judge scores; name them with judge=<scorer> "
                 "(or <scorer>:<metadata key>, metadata:<key>), or pass a contract to judge the epochs"
             )
-        rows = _judge_epochs(rows, loaded)
+        rows = _judge_epochs(rows, loaded, cache)
     return rows, loaded
 
 
@@ -304,16 +319,23 @@ def score_log(
     n_bootstrap: int | None = None,
     created_at: str | None = None,
     by: str | None = None,
+    cache: JudgeCache | bool = True,
 ) -> Scorecard:
     """The scorecard of one log (see the module docstring).
 
     The contract defaults to the one the audit recorded in the log; a contract passed
     here must have the recorded fingerprint. ``seed`` and ``n_bootstrap`` default to the
     audit's settings (else 0 and 2000). ``by`` names a sample metadata field (a data set
-    column) whose values each get their own audit: the scorecard's ``slices``.
+    column) whose values each get their own audit: the scorecard's ``slices``. ``cache``
+    serves the judge calls of an epoch log judged under the contract: ``True`` the user's
+    judge cache (the one ``judgespec audit`` uses, ``$JUDGESPEC_CACHE_DIR`` or the user
+    cache dir; opened only when there is something to judge), ``False`` none, or an open
+    :class:`~judgespec.judge.JudgeCache`.
     """
     settings = audit_settings_of(log)
-    rows, loaded = log_tables(log, contract=contract, oracle=oracle, judge=judge, by=by)
+    rows, loaded = log_tables(
+        log, contract=contract, oracle=oracle, judge=judge, by=by, cache=cache
+    )
     epoch_log = not _adapter_records(list(log.samples or []))
     epochs = log.eval.config.epochs
     return scorecard_from_rows(

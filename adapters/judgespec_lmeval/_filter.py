@@ -17,7 +17,7 @@ from judgespec import AuditDataError, LoadedContract
 from ._records import DocCandidates, Verdict
 
 if TYPE_CHECKING:
-    from judgespec.judge import JudgeBackend
+    from judgespec.judge import JudgeBackend, JudgeCache
 
 __all__ = ["judge_docs", "judge_rows"]
 
@@ -59,17 +59,19 @@ def judge_docs(
     docs: Sequence[DocCandidates],
     *,
     backend: JudgeBackend | None = None,
+    cache: JudgeCache | None = None,
 ) -> list[DocCandidates]:
     """Judge all documents' candidates in one engine call; return them with verdicts.
 
     ``backend`` overrides the contract's own backend (default: the registry's backend
-    for each judge of the contract).
+    for each judge of the contract, built only when a judge call misses ``cache``).
+    ``cache`` answers repeated judge calls (and stores new ones); None: no cache.
     """
     from judgespec.judge import judge_candidates
 
     if not docs:
         return []
-    output = judge_candidates(loaded, judge_rows(loaded, docs), backend=backend)
+    output = judge_candidates(loaded, judge_rows(loaded, docs), backend=backend, cache=cache)
     verdicts: dict[tuple[str, str], Verdict] = {
         (str(row["prompt_id"]), str(row["candidate_id"])): _verdict(row)
         for row in output.candidates

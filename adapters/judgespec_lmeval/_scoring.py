@@ -4,12 +4,17 @@ Records that already hold verdicts of the given contract (same fingerprint) are 
 as they are; otherwise every candidate is judged under the contract first, from the
 record's prompt, the samples' raw generations and the document's reference field. Either
 way the scorecard comes from :func:`judgespec.pipeline.score_tables`.
+
+Judging goes through the judge cache that ``judgespec audit`` uses (``$JUDGESPEC_CACHE_DIR``,
+else the user cache dir): calls found there are not sent, and the contract's backend is
+built only when some call misses, so rescoring samples judged before loads no model.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +31,7 @@ from ._records import (
 from ._samples import LmevalSamples, SampleDoc, read_lmeval_samples
 
 if TYPE_CHECKING:
-    from judgespec.judge import JudgeBackend
+    from judgespec.judge import JudgeBackend, JudgeCache
     from judgespec.pipeline import SourceRows
     from judgespec.scorecard import Scorecard
 
@@ -59,8 +64,12 @@ def judge_sample_docs(
     docs: Sequence[SampleDoc],
     *,
     backend: JudgeBackend | None = None,
+    cache: JudgeCache | None = None,
 ) -> list[dict[str, Any]]:
-    """Judge every candidate of ``docs`` under ``loaded`` in one engine call; new records."""
+    """Judge every candidate of ``docs`` under ``loaded`` in one engine call; new records.
+
+    ``cache`` answers repeated judge calls (see :func:`~judgespec_lmeval._filter.judge_docs`).
+    """
     pending = []
     for doc in docs:
         prompt = doc.record.get("prompt")
@@ -74,7 +83,7 @@ def judge_sample_docs(
                 reference=_reference(loaded, doc),
             )
         )
-    judged = judge_docs(loaded, pending, backend=backend)
+    judged = judge_docs(loaded, pending, backend=backend, cache=cache)
     out = []
     for doc, result in zip(docs, judged, strict=True):
         assert result.verdicts is not None
@@ -82,6 +91,18 @@ def judge_sample_docs(
             with_verdicts(doc.record, result.verdicts, result.comparisons, judged_by=loaded.fingerprint)
         )
     return out
+
+
+@contextmanager
+def _judge_cache(cache: JudgeCache | bool) -> Iterator[JudgeCache | None]:
+    """The cache to judge through: the user's (``True``), none (``False``) or the one given."""
+    if cache is True:
+        from judgespec.judge import JudgeCache
+
+        with JudgeCache.default() as store:
+            yield store
+    else:
+        yield None if cache is False else cache
 
 
 def _contract(contract: LoadedContract | str | os.PathLike[str] | None, samples: LmevalSamples) -> LoadedContract:
@@ -102,6 +123,7 @@ def sample_tables(
     *,
     backend: JudgeBackend | None = None,
     by: str | None = None,
+    cache: JudgeCache | bool = True,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Candidates and comparisons rows of read samples, judged under ``loaded`` unless its verdicts are there.
 
@@ -121,7 +143,8 @@ def sample_tables(
         )  # fmt: skip
     records = samples.records
     if not has_verdicts(records, loaded.fingerprint):
-        records = judge_sample_docs(loaded, samples.docs, backend=backend)
+        with _judge_cache(cache) as store:
+            records = judge_sample_docs(loaded, samples.docs, backend=backend, cache=store)
     candidates = candidate_rows(records, samples.responses)
     if by is not None:
         candidates = with_slice_column(
@@ -139,15 +162,20 @@ def score_samples(
     backend: JudgeBackend | None = None,
     created_at: str | None = None,
     by: str | None = None,
+    cache: JudgeCache | bool = True,
 ) -> Scorecard:
     """Score read samples under ``loaded`` (judging first unless its verdicts are there).
 
     ``by`` names a field of the logged documents whose values each get their own audit
-    (the scorecard's ``slices``).
+    (the scorecard's ``slices``). ``cache`` serves the judge calls: ``True`` the user's
+    judge cache (the one ``judgespec audit`` uses; opened only when there is something to
+    judge), ``False`` none, or an open :class:`~judgespec.judge.JudgeCache`.
     """
     from judgespec.pipeline import score_tables
 
-    candidates, comparisons = sample_tables(samples, loaded, backend=backend, by=by)
+    candidates, comparisons = sample_tables(
+        samples, loaded, backend=backend, by=by, cache=cache
+    )
     settings = samples.settings
     n = settings.n if settings is not None else len(samples.records[0]["candidates"])
     return score_tables(
@@ -202,6 +230,7 @@ def score_from_lmeval_samples(
     filter: str | None = None,
     backend: JudgeBackend | None = None,
     by: str | None = None,
+    cache: JudgeCache | bool = True,
 ) -> Scorecard:
     """Scorecard of a compiled task's ``--log_samples`` output (post-hoc).
 
@@ -213,7 +242,9 @@ def score_from_lmeval_samples(
     compiled with (named in the results file next to the samples). ``by`` names a
     field of the logged documents (a column of the base task's data set) whose values
     each get their own audit: the scorecard's ``slices``; a field no document has, or
-    with one value, is an error naming the samples file.
+    with one value, is an error naming the samples file. Judge calls go
+    through ``cache`` (default: the user's judge cache; see :func:`score_samples`), so a
+    rerun over samples judged before builds no judge backend.
 
     Raises:
         AuditDataError: for a missing, ambiguous or malformed samples file.
@@ -221,4 +252,7 @@ def score_from_lmeval_samples(
     """
     samples = read_lmeval_samples(Path(samples_dir_or_file), task=task, filter=filter)
     loaded = _contract(contract, samples)
-    return score_samples(samples, loaded, seed=seed, n_bootstrap=n_bootstrap, backend=backend, by=by)
+    return score_samples(
+        samples, loaded, seed=seed, n_bootstrap=n_bootstrap, backend=backend, by=by,
+        cache=cache,
+    )  # fmt: skip

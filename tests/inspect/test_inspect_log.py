@@ -116,3 +116,43 @@ def test_a_different_contract_than_the_audit_used_is_an_error(
 def test_a_missing_log_is_a_one_line_error(tmp_path):
     with pytest.raises(JudgespecError, match=r"nope\.eval: no such Inspect log"):
         score_from_inspect_log(tmp_path / "nope.eval")
+
+
+def test_a_cached_rescore_of_an_epoch_log_builds_no_judge(
+    tmp_path, monkeypatch, run_eval, arithmetic, digit_contract, private_judge_cache
+):
+    """``judgespec score --from-inspect-log --contract`` twice: the rerun is answered by the
+    judge cache (the one ``judgespec audit`` uses) and builds no backend."""
+    from click.testing import CliRunner
+
+    from judgespec.cli import cli
+    from judgespec.judge import JudgeCache, _backend
+    from judgespec.scorecard import load_scorecard
+    from judgespec_inspect._backend import make_backend
+    from judgespec_inspect._testing import reset_scripted_calls, scripted_calls
+
+    built: list[str] = []
+
+    def counting(judge: Any) -> Any:
+        built.append(judge.model)
+        return make_backend(judge)
+
+    monkeypatch.setitem(_backend._REGISTRY, "inspect", counting)
+    log = run_eval(_epoch_task(arithmetic, [match()]))
+    reset_scripted_calls()
+    cards = []
+    for n in (1, 2):
+        out = tmp_path / f"card{n}.json"
+        result = CliRunner().invoke(
+            cli,
+            ["score", "--from-inspect-log", str(log.location), "--contract", str(digit_contract),
+             "--bootstrap", "50", "--out", str(out), "--quiet"],
+        )
+        assert result.exit_code == 0, result.output
+        assert built == ["judgespec-scripted/digit-judge"], f"run {n} built {built}"
+        assert scripted_calls("digit-judge") == 18  # 24 epochs, 6 repeats: all on the first run
+        cards.append(load_scorecard(out))
+    with JudgeCache.in_dir(private_judge_cache) as store:
+        assert store.info().entries == 18
+    _check(cards[1])
+    assert json.loads(cards[0].to_json())["metrics"] == json.loads(cards[1].to_json())["metrics"]

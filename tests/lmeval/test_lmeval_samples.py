@@ -175,3 +175,41 @@ def test_lm_eval_cli_runs_compiled_task(
     assert digit_judge.calls == 0  # verdicts recorded in the run under the same contract
     for metric, value in expected.items():
         assert card.metrics[metric].estimate == pytest.approx(value, abs=1e-12), metric
+
+
+def test_a_cached_rescore_builds_no_judge(
+    deferred_run: Path, monkeypatch: pytest.MonkeyPatch, private_judge_cache: Path
+) -> None:
+    """``judgespec score --from-lmeval-samples`` twice: the rerun is answered by the judge
+    cache (the one ``judgespec audit`` uses) and builds no backend."""
+    from click.testing import CliRunner
+
+    from judgespec.cli import cli
+    from judgespec.judge import JudgeCache, _backend
+    from judgespec_lmeval._testing import DigitJudgeBackend
+
+    built: list[DigitJudgeBackend] = []
+
+    def factory(_judge: Any) -> DigitJudgeBackend:
+        built.append(DigitJudgeBackend())
+        return built[-1]
+
+    monkeypatch.setitem(_backend._REGISTRY, "transformers", factory)
+    cards = []
+    for n in (1, 2):
+        out = deferred_run.parent / f"card{n}.json"
+        result = CliRunner().invoke(
+            cli,
+            ["score", "--from-lmeval-samples", str(deferred_run), "--bootstrap", "20", "--out", str(out), "--quiet"],
+        )
+        assert result.exit_code == 0, result.output
+        assert len(built) == 1, f"run {n} built {len(built)} judge backends in all"
+        cards.append(json.loads(out.read_text(encoding="utf-8")))
+    assert built[0].calls == 18  # 24 candidates, 6 of them repeats: sent once, on the first run
+    with JudgeCache.in_dir(private_judge_cache) as store:
+        assert store.info().entries == 18
+    assert cards[0]["metrics"] == cards[1]["metrics"]
+    # The library's opt-out judges again, with a backend of its own.
+    card = jl.score_from_lmeval_samples(deferred_run, n_bootstrap=20, cache=False)
+    assert len(built) == 2 and built[1].calls == 18
+    assert card.metrics["recovery"].estimate == cards[0]["metrics"]["recovery"]["estimate"]
