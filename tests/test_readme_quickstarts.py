@@ -53,11 +53,14 @@ def test_quickstart_runs_with_defined_metrics(tmp_path: Path, which: str) -> Non
     )
     seconds = time.perf_counter() - started
     assert done.returncode == 0, f"{block}\n--- stdout\n{done.stdout}\n--- stderr\n{done.stderr}"
-    if which == "inspect":
-        (card_path,) = (tmp_path / "logs" / "quickstart-inspect").glob("*.scorecard.json")
+    if which == "inspect":  # the scorecard lives inside the log, as inspect view shows it
+        from judgespec_inspect import stored_scorecard
+
+        (log_path,) = (tmp_path / "logs" / "quickstart-inspect").glob("*.eval")
+        card = json.loads(stored_scorecard(log_path).model_dump_json())
     else:
         card_path = tmp_path / "logs" / "quickstart-lmeval" / "run" / "scorecard.json"
-    card = json.loads(card_path.read_text(encoding="utf-8"))
+        card = json.loads(card_path.read_text(encoding="utf-8"))
     for metric in ("top1_accuracy", "r_global"):
         value = card["metrics"][metric]["estimate"]
         assert value is not None and math.isfinite(value), f"{metric} is undefined ({seconds:.0f} s)"
