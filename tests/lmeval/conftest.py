@@ -218,24 +218,9 @@ def scripted_policy() -> str:
 
 
 @pytest.fixture(autouse=True)
-def private_judge_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each test judges through a judge cache of its own (``$JUDGESPEC_CACHE_DIR``).
-
-    Post-hoc scoring judges through the user's judge cache by default, so without this
-    a test's judge calls could be answered by an earlier run's. Converted models (the
-    embedded judge's safetensors copy takes about 15 s to make) and the file-hash memo
-    stay shared: ``models`` and ``hashes.json`` link to the usual cache dir.
-    """
-    from judgespec.judge import cache_dir
-
-    shared = cache_dir()
-    private = tmp_path_factory.mktemp("judgespec-cache")  # outside tmp_path: tests check it
-    (shared / "models").mkdir(parents=True, exist_ok=True)
-    (private / "models").symlink_to(shared / "models", target_is_directory=True)
-    if (shared / "hashes.json").is_file():
-        (private / "hashes.json").symlink_to(shared / "hashes.json")
-    monkeypatch.setenv("JUDGESPEC_CACHE_DIR", str(private))
-    return private
+def _own_judge_cache(private_judge_cache: Path) -> Path:
+    """Every test here judges through a judge cache of its own (see tests/conftest.py)."""
+    return private_judge_cache
 
 
 @pytest.fixture
