@@ -63,5 +63,6 @@ def test_quickstart_runs_with_defined_metrics(tmp_path: Path, which: str) -> Non
         card = json.loads(card_path.read_text(encoding="utf-8"))
     for metric in ("top1_accuracy", "r_global"):
         value = card["metrics"][metric]["estimate"]
+        print(f"{which} {metric} = {value}")
         assert value is not None and math.isfinite(value), f"{metric} is undefined ({seconds:.0f} s)"
     print(f"{which} quick start: {seconds:.0f} s")
