@@ -34,6 +34,7 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from .._errors import BackendError, require
@@ -72,7 +73,13 @@ class TransformersBackend:
     name = "transformers"
 
     def __init__(
-        self, model: Any, tokenizer: Any, *, batch_size: int = 8, prefix_reuse: bool = True
+        self,
+        model: Any,
+        tokenizer: Any,
+        *,
+        batch_size: int = 8,
+        prefix_reuse: bool = True,
+        fast_verdicts: bool = True,
     ) -> None:
         import torch
 
@@ -105,6 +112,13 @@ class TransformersBackend:
         self.prefix_tokens_saved = 0
         """Prompt tokens not recomputed thanks to prefix reuse (for benchmarks)."""
         self._cache_kwarg = _cache_kwarg(model)
+        self._keep_last: dict[str, int] = (
+            {"logits_to_keep": 1} if _accepts(model, "logits_to_keep") else {}
+        )
+        self.fast_verdicts = fast_verdicts
+        """Read greedy single-decision verdicts from one forward pass (see :meth:`generate`)."""
+        self.verdict_passes = 0
+        """Batches whose constrained verdicts were read from one forward pass (for tests)."""
 
     # -- rendering -----------------------------------------------------------------
 
@@ -195,6 +209,7 @@ class TransformersBackend:
             position_ids=self._positions(prefix_mask),
             use_cache=True,
             **{self._cache_kwarg: cache},
+            **self._keep_last,
         )
         index = torch.tensor(layout.group_of, dtype=torch.long, device=self.model.device)
         cache.batch_select_indices(index)
@@ -224,30 +239,44 @@ class TransformersBackend:
         torch = self._torch
         token_ids = [[self._token_id(c) for c in r.candidates] for r in requests]
         rows = [self.chat_ids(r.messages, r.answer_prefix) for r in requests]
-        layout = plan_prefixes(rows) if self.prefix_reuse else None
         with torch.inference_mode():
-            if layout is None:
-                ids, mask = self._left_pad(rows)
-                logits = self.model(
-                    input_ids=ids, attention_mask=mask, position_ids=self._positions(mask)
-                ).logits
-            else:
-                cache, _, prefix_mask = self._prefill_prefixes(layout)
-                suffix, suffix_mask = self._left_pad(layout.suffix_ids)
-                full = torch.cat([prefix_mask, suffix_mask], dim=1)
-                positions = self._positions(full)[:, prefix_mask.shape[1] :]
-                logits = self.model(
-                    input_ids=suffix,
-                    attention_mask=full,
-                    position_ids=positions,
-                    use_cache=True,
-                    **{self._cache_kwarg: cache},
-                ).logits
-            logprobs = torch.log_softmax(logits[:, -1, :].float(), dim=-1).cpu()
+            logprobs = torch.log_softmax(self._last_logits(rows).float(), dim=-1).cpu()
         return [
             {c: float(logprobs[i, t]) for c, t in zip(r.candidates, ids, strict=True)}
             for i, (r, ids) in enumerate(zip(requests, token_ids, strict=True))
         ]
+
+    def _last_logits(self, rows: Sequence[Sequence[int]]) -> Any:
+        """Next-token logits ``[rows, vocab]`` after each row: one left-padded forward pass.
+
+        With prefix reuse, each group's shared prefix runs once (its logits are not
+        computed at all) and the rows run only their suffixes; the language-model head
+        runs at the last position only (``logits_to_keep=1``) where the model allows it.
+        """
+        torch = self._torch
+        layout = plan_prefixes(rows) if self.prefix_reuse else None
+        if layout is None:
+            ids, mask = self._left_pad(rows)
+            logits = self.model(
+                input_ids=ids,
+                attention_mask=mask,
+                position_ids=self._positions(mask),
+                **self._keep_last,
+            ).logits
+        else:
+            cache, _, prefix_mask = self._prefill_prefixes(layout)
+            suffix, suffix_mask = self._left_pad(layout.suffix_ids)
+            full = torch.cat([prefix_mask, suffix_mask], dim=1)
+            positions = self._positions(full)[:, prefix_mask.shape[1] :]
+            logits = self.model(
+                input_ids=suffix,
+                attention_mask=full,
+                position_ids=positions,
+                use_cache=True,
+                **{self._cache_kwarg: cache},
+                **self._keep_last,
+            ).logits
+        return logits[:, -1, :]
 
     # -- generation ------------------------------------------------------------------
 
@@ -262,13 +291,63 @@ class TransformersBackend:
             key = (r.max_tokens, r.temperature, r.top_p, r.top_logprobs, r.constraint)
             groups.setdefault(key, []).append(i)
         for members in groups.values():
+            plan = self._single_decision(requests[members[0]])
             for start in range(0, len(members), self.batch_size):
-                chunk = members[start : start + self.batch_size]
-                for i, gen in zip(
-                    chunk, self._generate_batch([requests[i] for i in chunk]), strict=True
-                ):
+                chunk = [requests[i] for i in members[start : start + self.batch_size]]
+                gens = (
+                    self._generate_batch(chunk)
+                    if plan is None
+                    else self._decide_batch(chunk, plan)
+                )
+                for i, gen in zip(members[start : start + self.batch_size], gens, strict=True):
                     out[i] = gen
         return [g for g in out if g is not None]
+
+    def _single_decision(self, request: GenerateRequest) -> _Decision | None:
+        """The one-forward-pass plan of a greedy constrained verdict, or None.
+
+        Applies to greedy decoding (temperature 0) of a verdict without rationale and
+        without top logprobs, when the verdicts' token sequences (a trie) branch exactly
+        once: a common lead (``Score: `` or ``[``), one token that differs, then a forced
+        tail (``]``) to the end of the verdict; and when every end-of-turn token is a
+        special token (so the text does not depend on which one ends the verdict).
+        """
+        constraint = request.constraint
+        if (
+            not self.fast_verdicts
+            or constraint is None
+            or constraint.rationale_tokens > 0
+            or request.temperature > 0
+            or request.top_logprobs > 0
+        ):
+            return None
+        mask = self._verdict_mask(constraint, 0)
+        specials = set(getattr(self.tokenizer, "all_special_ids", []) or [])
+        if not set(self.eos_ids) <= specials:
+            return None
+        return _Decision.of(mask.trie, mask.complete)
+
+    def _decide_batch(self, requests: Sequence[GenerateRequest], plan: _Decision) -> list[Generation]:
+        """Constrained greedy verdicts from one forward pass (see :class:`_Decision`).
+
+        Each row is its chat plus the verdicts' common lead; the verdict is the allowed
+        token with the highest next-token logit (the first such id on an exact tie, as
+        ``argmax`` picks in greedy decoding), followed by its forced tail and the end of
+        turn: the same tokens the masked greedy decoding of :meth:`_generate_batch` writes.
+        """
+        torch = self._torch
+        rows = [self.chat_ids(r.messages) + list(plan.lead) for r in requests]
+        options = torch.tensor(plan.options, dtype=torch.long)
+        with torch.inference_mode():
+            logits = self._last_logits(rows)[:, options.to(self.model.device)].float().cpu()
+        self.verdict_passes += 1
+        out = []
+        for row in range(len(requests)):
+            token = plan.options[int(logits[row].argmax())]
+            verdict = [*plan.lead, token, *plan.tails[token], self.eos_ids[0]]
+            text = self.tokenizer.decode(verdict, skip_special_tokens=True)
+            out.append(Generation(text=text, tokens=len(verdict)))
+        return out
 
     def _generate_batch(self, requests: Sequence[GenerateRequest]) -> list[Generation]:
         torch = self._torch
@@ -363,16 +442,57 @@ class TransformersBackend:
         return out
 
 
-def _cache_kwarg(model: Any) -> str:
-    """The keyword a model takes its key/value cache under: ``cache`` in newer
-    transformers (``past_key_values`` is deprecated there), ``past_key_values`` before."""
+def _accepts(model: Any, keyword: str) -> bool:
+    """Whether the model's ``forward`` takes ``keyword``."""
     import inspect
 
     try:
         parameters = inspect.signature(model.forward).parameters
     except (TypeError, ValueError):  # pragma: no cover - a forward without a signature
-        return "past_key_values"
-    return "cache" if "cache" in parameters else "past_key_values"
+        return False
+    return keyword in parameters
+
+
+def _cache_kwarg(model: Any) -> str:
+    """The keyword a model takes its key/value cache under: ``cache`` in newer
+    transformers (``past_key_values`` is deprecated there), ``past_key_values`` before."""
+    return "cache" if _accepts(model, "cache") else "past_key_values"
+
+
+@dataclass(frozen=True)
+class _Decision:
+    """Verdicts whose token trie branches once: ``lead``, one of ``options``, its tail."""
+
+    lead: tuple[int, ...]
+    options: tuple[int, ...]
+    """The branching tokens, ascending (as ``argmax`` over the vocabulary meets them)."""
+    tails: dict[int, tuple[int, ...]]
+
+    @classmethod
+    def of(
+        cls, trie: dict[tuple[int, ...], set[int]], complete: set[tuple[int, ...]]
+    ) -> _Decision | None:
+        """The plan of a verdict trie, or None when it does not branch exactly once."""
+        path: tuple[int, ...] = ()
+        while len(trie.get(path, ())) == 1 and path not in complete:
+            (only,) = trie[path]
+            path = (*path, only)
+        options = tuple(sorted(trie.get(path, ())))
+        if len(options) < 2 or path in complete:
+            return None
+        tails: dict[int, tuple[int, ...]] = {}
+        for token in options:
+            end = (*path, token)
+            while end not in complete:
+                following = trie.get(end, set())
+                if len(following) != 1:
+                    return None
+                (only,) = following
+                end = (*end, only)
+            if trie.get(end):
+                return None
+            tails[token] = end[len(path) + 1 :]
+        return cls(path, options, tails)
 
 
 class _VerdictMask:
