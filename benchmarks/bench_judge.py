@@ -10,7 +10,9 @@ Prints three things:
    cache-free calls, parse) against a raw batched loop of the same model over the same
    rendered inputs, as a ratio raw time / judge time (goal >= 0.9; above 1.0 where
    shared-prefix reuse applies): logprob protocol (one forward pass per candidate) with
-   and without prefix reuse, and pointwise generation.
+   and without prefix reuse, constrained pairwise verdicts read from one batched forward
+   pass against masked greedy decoding (ratio decoding time / one-pass time, verdicts
+   identical), and pointwise generation.
 2. Judge calls per prompt for n = 8 candidates, by protocol (a counting double).
 3. A cached rerun of 1,000 judgments: model calls (must be 0) and overhead seconds.
 4. A batch-size sweep (``--batch-sizes``) of the logprob protocol, judge with and
@@ -320,6 +322,7 @@ def throughput(model: Any, tokenizer: Any, args: argparse.Namespace) -> None:
             f"   {label}: judge {tokens / judge_s:8.0f} tok/s, raw loop {tokens / raw_s:8.0f} tok/s, "
             f"ratio {raw_s / judge_s:.2f}"
         )
+    constrained_verdicts(model, tokenizer, rows, args)
     if args.skip_generate:
         return
     pointwise = contract(
@@ -339,6 +342,39 @@ def throughput(model: Any, tokenizer: Any, args: argparse.Namespace) -> None:
     print(
         f"   pointwise generation ({len(texts)} x {args.max_tokens} tokens max): judge "
         f"{tokens / judge_s:6.1f} tok/s, raw generate loop {tokens / raw_s:6.1f} tok/s, ratio {raw_s / judge_s:.2f}"
+    )
+
+
+def constrained_verdicts(
+    model: Any, tokenizer: Any, rows: list[dict[str, Any]], args: argparse.Namespace
+) -> None:
+    """Greedy constrained pairwise verdicts (both orders): one batched forward pass per
+    batch against masked token-by-token decoding (``fast_verdicts=False``), same model,
+    same batch size, prefix reuse on in both. Ratio = decoding time / one-pass time; the
+    verdicts must be identical."""
+    pairwise = contract(
+        {
+            "kind": "pairwise",
+            "labels": {"first": "[A]", "second": "[B]", "tie": "[C]"},
+            "constrain": {"rationale_tokens": 0},
+        }
+    )
+    one_pass = TransformersBackend(model, tokenizer, batch_size=args.batch_size)
+    decoded = TransformersBackend(
+        model, tokenizer, batch_size=args.batch_size, fast_verdicts=False
+    )
+    fast_out = judge_candidates(pairwise, rows, backend=one_pass)
+    slow_out = judge_candidates(pairwise, rows, backend=decoded)
+    same = [r["output"] for r in fast_out.raw] == [r["output"] for r in slow_out.raw]
+    fast_s, slow_s = interleaved(
+        args.repeats,
+        lambda: judge_candidates(pairwise, rows, backend=one_pass),
+        lambda: judge_candidates(pairwise, rows, backend=decoded),
+    )
+    count = len(fast_out.comparisons)
+    print(
+        f"   constrained pairwise verdicts ({count}): one pass {count / fast_s:6.1f}/s, masked "
+        f"decoding {count / slow_s:6.1f}/s, ratio {slow_s / fast_s:.2f} (identical verdicts: {same})"
     )
 
 

@@ -18,6 +18,18 @@ format when the tokenizer has none), batched with left padding.
   not depend on which requests share its batch and no global random state is touched.
 - ``score_next_tokens``: one forward pass per request; ``log_softmax`` at the last
   position, read at the candidate tokens, each of which must be a single token.
+- Constrained verdicts (:class:`VerdictChoices`) decode under an allowed-token mask.
+  A greedy verdict without rationale whose choices' token sequences branch at exactly
+  one token (``Score: 1`` .. ``Score: 5``: lead ``Score: ``, then the digit; ``[A]``,
+  ``[B]``, ``[C]``: lead ``[``, the letter, tail ``]``) is read from one batched forward
+  pass instead: each row is the chat plus the lead, the verdict is the allowed
+  branching token with the highest next-token logit at the last position, then its
+  tail and the end of turn. These are the tokens masked greedy decoding writes (it
+  feeds the forced lead one token at a time and takes the same argmax); the text and
+  token count are the same. ``fast_verdicts=False`` always decodes.
+
+The language-model head runs at the last position only (``logits_to_keep=1``) in
+every forward pass whose other positions' logits are not read.
 
 Shared-prefix reuse: requests in a batch whose token sequences share a long prefix
 (the pointwise and logprob requests of one prompt share everything up to the
