@@ -150,6 +150,8 @@ def _id_codes(check: _Checker, column: Column, key: str) -> tuple[NDArray[np.int
         if bad is not None:
             check_id(check.source, check.line(bad), column[bad], key)
         column = pa.array(column, type=pa.string())
+    if pa.types.is_dictionary(column.type) and _is_text(column.type.value_type):
+        return _dictionary_codes(check, column, key)
     column = _combined(column)
     if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
         valid = np.asarray(column.is_valid())
@@ -168,6 +170,37 @@ def _id_codes(check: _Checker, column: Column, key: str) -> tuple[NDArray[np.int
         np.asarray(encoded.indices, dtype=np.int64),
         encoded.dictionary.to_pylist(),
     )
+
+
+def _is_text(kind: Any) -> bool:
+    import pyarrow as pa
+
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
+def _dictionary_codes(
+    check: _Checker, column: Column, key: str
+) -> tuple[NDArray[np.int64], list[str]]:
+    """Codes of a dictionary-encoded id column (as Parquet stores text), renumbered in
+    order of first appearance; the id rule is checked on the distinct values."""
+    import pyarrow as pa
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.unify_dictionaries().combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if column.null_count:
+        row = _first(~np.asarray(column.is_valid()))
+        check_id(check.source, check.line(0 if row is None else row), None, key)
+    values = column.dictionary.to_pylist()
+    codes = np.asarray(column.indices, dtype=np.int64)
+    if "" in values:
+        row = _first(codes == values.index(""))
+        if row is not None:
+            check_id(check.source, check.line(row), "", key)
+    used, first = np.unique(codes, return_index=True)
+    used = used[np.argsort(first, kind="stable")]
+    renumber = np.empty(len(values), dtype=np.int64)
+    renumber[used] = np.arange(len(used))
+    return renumber[codes], [values[int(u)] for u in used]
 
 
 def _floats(check: _Checker, column: Column | None, key: str, n: int) -> NDArray[np.float64] | None:

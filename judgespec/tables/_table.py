@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 from .._errors import AuditDataError, MissingExtraError
 from ._columns import (
     COMPARISON_COLUMNS,
+    ID_COLUMNS,
     WINNER_CODES,
     WINNER_FIRST,
     WINNER_NAMES,
@@ -148,7 +149,15 @@ def read_arrow(path: str | Path) -> Any:
     if not path.exists():
         raise _fail(source, None, "no such file")
     try:
-        return pq.read_table(path)
+        schema = pq.read_schema(path)
+        text = [
+            field.name
+            for field in schema
+            if field.name in ID_COLUMNS and str(field.type) in ("string", "large_string")
+        ]
+        # ParquetFile, not read_table (which imports pyarrow.dataset and pandas); ids
+        # read as dictionaries: their codes are what grouping needs
+        return pq.ParquetFile(path, read_dictionary=text).read()
     except Exception as exc:  # pyarrow raises several unrelated types
         raise _fail(source, None, f"cannot read Parquet ({exc}): write it with pyarrow or pandas") from None
 

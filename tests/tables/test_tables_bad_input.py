@@ -180,3 +180,26 @@ def test_writer_is_nan_safe_and_round_trips(tmp_path: Path) -> None:
     table = read_candidates(path)
     np.testing.assert_array_equal(table.oracle, [np.nan, 0.5])
     assert list(tmp_path.joinpath("sub").iterdir()) == [path]  # no temporary file left
+
+
+@pytest.mark.parametrize(("pid", "message"), [(None, "missing prompt_id"), ("", "prompt_id must be a non-empty string")])
+def test_parquet_null_and_empty_ids(tmp_path: Path, pid: str | None, message: str) -> None:
+    path = tmp_path / "ids.parquet"
+    pq.write_table(
+        pa.table({"prompt_id": ["p", "p", "q", pid], "candidate_id": ["a", "b", "a", "b"]}),
+        path,
+        row_group_size=2,  # two row groups, two dictionaries
+    )
+    with pytest.raises(AuditDataError, match=rf"ids\.parquet:4: {message}"):
+        read_candidates(path)
+
+
+def test_parquet_duplicate_key_across_row_groups(tmp_path: Path) -> None:
+    path = tmp_path / "dup.parquet"
+    pq.write_table(
+        pa.table({"prompt_id": ["p", "q", "q", "p"], "candidate_id": ["a", "a", "b", "a"]}),
+        path,
+        row_group_size=2,
+    )
+    with pytest.raises(AuditDataError, match=r"dup\.parquet:4: duplicate \(prompt_id, candidate_id\) \('p', 'a'\).*first seen at line 1"):
+        read_candidates(path)
