@@ -502,8 +502,43 @@ def read_candidates(path: str | Path, *, strict: bool = False) -> CandidatesTabl
     """
     from ._columnar import candidates_from_columns
 
+    fast = _arrow_jsonl(Path(path))
+    if fast is not None:
+        try:
+            return candidates_from_columns(fast, len(fast["prompt_id"]), source=str(path), strict=strict)
+        except (AuditDataError, KeyError):
+            pass  # the line-by-line reader below names the exact line
     source, columns, n, lines = read_columns(path)
     return candidates_from_columns(columns, n, source=source, lines=lines, strict=strict)
+
+
+def _arrow_jsonl(path: Path) -> dict[str, Any] | None:
+    """Fast path: a JSONL file parsed by ``pyarrow.json`` into columns, or None.
+
+    pyarrow rejects a key given twice in one object (at any depth), a truncated line and a column whose values change kind, so anything it reads is
+    what the line-by-line reader would read. It skips blank lines, so its row numbers
+    are not line numbers: on any problem (its own errors, text that is not UTF-8
+    (checked by a full validation of the Arrow table), a failed check, or a column
+    it typed as a date or time, which the line-by-line reader keeps as text) None is
+    returned, or the caller falls back, and the line-by-line reader gives the error.
+    """
+    if _kind(path) != "jsonl":
+        return None
+    try:
+        import pyarrow as pa
+        import pyarrow.json as pj
+
+        compression = "gzip" if path.name.lower().endswith(".gz") else None
+        with pa.input_stream(str(path), compression=compression) as stream:
+            data = pj.read_json(stream, read_options=pj.ReadOptions(block_size=1 << 24))
+        data.validate(full=True)  # pyarrow.json does not check that text is UTF-8
+    except Exception:
+        return None
+    if "prompt_id" not in data.column_names or any(
+        pa.types.is_temporal(field.type) for field in data.schema
+    ):
+        return None
+    return {name: data.column(name) for name in data.column_names}
 
 
 # --------------------------------------------------------------------------- comparisons

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from judgespec import AuditDataError
 from judgespec.audit import CandidatesTable, run_audit
 from judgespec.audit._slices import slice_values
 from judgespec.tables import read_candidates
@@ -80,3 +81,31 @@ def test_parquet_and_rows_give_the_same_audit(tmp_path: Path) -> None:
         assert (metric.estimate, metric.ci_low, metric.ci_high) == pytest.approx(
             (other.estimate, other.ci_low, other.ci_high), nan_ok=True
         )
+
+
+def test_fast_and_line_by_line_jsonl_readers_agree(tmp_path: Path) -> None:
+    from judgespec.tables._columnar import candidates_from_columns
+    from judgespec.tables._table import _arrow_jsonl, read_columns
+
+    rows = _rows(7)
+    rows[0]["response"] = "2024-01-01"  # pyarrow.json would type this as a date
+    rows[1]["extra"] = {"nested": [1, 2]}
+    path = tmp_path / "c.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n", encoding="utf-8")
+    source, columns, n, lines = read_columns(path)
+    slow = candidates_from_columns(columns, n, source=source, lines=lines)
+    fast = read_candidates(path)
+    assert fast.to_rows() == slow.to_rows()
+    assert fast.responses is not None and "2024-01-01" in fast.responses
+    plain = tmp_path / "plain.jsonl"
+    plain.write_text("\n".join(json.dumps({k: v for k, v in r.items() if k != "response"}) for r in rows) + "\n")
+    assert _arrow_jsonl(plain) is not None  # the fast path is taken where it can be
+
+
+def test_blank_lines_keep_error_lines_exact(tmp_path: Path) -> None:
+    path = tmp_path / "gaps.jsonl"
+    path.write_text(
+        '{"prompt_id": "p", "candidate_id": "a"}\n\n\n{"prompt_id": "p", "candidate_id": "b", "oracle": NaN}\n'
+    )
+    with pytest.raises(AuditDataError, match=r"gaps\.jsonl:4: oracle must be finite, got nan"):
+        read_candidates(path)
