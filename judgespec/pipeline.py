@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .audit import CandidatesTable, ComparisonsTable
     from .contract import LoadedContract
     from .judge import JudgeBackend, JudgeCache, JudgeOutput
     from .scorecard import ContractInfo, Scorecard
@@ -91,7 +92,7 @@ def with_slice_column(
             prompt has it, a prompt has none, or it has one value.
     """
     from ._errors import AuditDataError
-    from .audit._table import CANDIDATE_COLUMNS
+    from .tables import CANDIDATE_COLUMNS
 
     keys = sorted({str(k) for meta in metadata.values() for k in meta})
     listed = ", ".join(keys[:12]) + (", ..." if len(keys) > 12 else "")
@@ -117,8 +118,8 @@ def with_slice_column(
 
 
 def score_tables(
-    candidate_rows: Sequence[Mapping[str, Any]],
-    comparison_rows: Sequence[Mapping[str, Any]] | None = None,
+    candidate_rows: Sequence[Mapping[str, Any]] | CandidatesTable,
+    comparison_rows: Sequence[Mapping[str, Any]] | ComparisonsTable | None = None,
     *,
     loaded: LoadedContract | None = None,
     framework: str = "offline",
@@ -135,7 +136,11 @@ def score_tables(
     warnings: Sequence[str] = (),
     by: str | None = None,
 ) -> Scorecard:
-    """Score recorded verdicts: candidates (and comparisons) table rows -> scorecard.
+    """Score recorded verdicts: candidates (and comparisons) tables -> scorecard.
+
+    ``candidate_rows`` and ``comparison_rows`` are tables
+    (:class:`~judgespec.audit.CandidatesTable`, :class:`~judgespec.audit.ComparisonsTable`,
+    used as they are) or row mappings (validated into tables, errors naming ``source``).
 
     The tie policy and gates come from the contract when one is given (audit-level tie
     policies ``expected``, ``seeded_random``, ``first_position``, ``abstain``; the
@@ -150,12 +155,18 @@ def score_tables(
     from .audit import CandidatesTable, ComparisonsTable, run_audit
     from .scorecard import RunInfo, build_scorecard
 
-    table = CandidatesTable.from_rows(candidate_rows, source=source)
-    comparisons = (
-        ComparisonsTable.from_rows(comparison_rows, candidates=table, source=source)
-        if comparison_rows
-        else None
+    table = (
+        candidate_rows
+        if isinstance(candidate_rows, CandidatesTable)
+        else CandidatesTable.from_rows(candidate_rows, source=source)
     )
+    comparisons: ComparisonsTable | None
+    if isinstance(comparison_rows, ComparisonsTable):
+        comparisons = comparison_rows
+    elif comparison_rows:
+        comparisons = ComparisonsTable.from_rows(comparison_rows, candidates=table, source=source)
+    else:
+        comparisons = None
     tie_policy, ranking = selection_options(loaded)
     margin = 0.0
     audit_seed = seed
@@ -232,7 +243,11 @@ def judge_and_score(
     progress: bool = False,
     **score_options: Any,
 ) -> AuditOutcome:
-    """Judge candidates under a contract, then score them (see :func:`score_tables`)."""
+    """Judge candidates under a contract, then score them (see :func:`score_tables`).
+
+    The rows are validated as a whole before any judge call; errors name
+    ``score_options["source"]`` (the file the rows came from) and the row.
+    """
     from .judge import judge_candidates
 
     by = score_options.get("by")
@@ -241,6 +256,13 @@ def judge_and_score(
         from .audit._slices import slice_values
 
         slice_values(CandidatesTable.from_rows(candidate_rows, source=score_options.get("source", "<rows>")), by)
-    judged = judge_candidates(loaded, candidate_rows, backend=backend, cache=cache, progress=progress)
+    judged = judge_candidates(
+        loaded,
+        candidate_rows,
+        backend=backend,
+        cache=cache,
+        progress=progress,
+        source=score_options.get("source", "<rows>"),
+    )
     card = score_tables(judged.candidates, judged.comparisons, loaded=loaded, **score_options)
     return AuditOutcome(judged=judged, scorecard=card)

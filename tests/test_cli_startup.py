@@ -34,7 +34,7 @@ HEAVY = (
     "judgespec_lmeval",
 )
 #: Also absent where no judge backend is consulted (validate, gate, schema, --help).
-NO_NUMPY = (*HEAVY, "numpy", "pyarrow", "pandas", "judgespec.judge")
+NO_NUMPY = (*HEAVY, "numpy", "pyarrow", "pandas", "judgespec.judge", "judgespec.tables")
 
 PROBE = """
 import json, sys

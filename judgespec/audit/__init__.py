@@ -8,7 +8,7 @@ formula, tie handling and reference are in the docstrings of
 the same candidates with paired intervals from one joint cluster bootstrap.
 """
 
-from .._jsonl import iter_jsonl
+from ..tables import iter_jsonl
 from ._audit import run_audit
 from ._bootstrap import DEFAULT_INTERVAL_METHOD, INTERVAL_METHODS
 from ._contrast import (

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from .._errors import AuditDataError
+from ..tables import metadata_column
 from ._groups import Bool
 from ._table import CandidatesTable, ComparisonsTable
 
@@ -33,16 +35,16 @@ def slice_values(table: CandidatesTable, by: str) -> list[str | None]:
     within a prompt, is null for a prompt, or has only one value.
     """
     where = table.source
-    meta = table.metadata
-    if meta is None or not any(by in row for row in meta):
+    column = metadata_column(table.metadata, by)
+    if column is None:
         raise AuditDataError(
             f"{where}: slice column {by!r} is missing: no candidate row has it; "
             "slice by a metadata column of the candidates table"
         )
     values: list[str | None] = []
     for p, pid in enumerate(table.prompt_ids):
-        rows = meta[int(table.offsets[p]) : int(table.offsets[p + 1])]
-        seen = {_label(row.get(by)) if row.get(by) is not None else None for row in rows}
+        cells = column[int(table.offsets[p]) : int(table.offsets[p + 1])]
+        seen = {_label(value) if value is not None else None for value in cells}
         if None in seen:
             raise AuditDataError(
                 f"{where}: slice column {by!r} is null or missing for prompt {pid!r}: "
@@ -71,7 +73,7 @@ def subset_candidates(table: CandidatesTable, keep: Bool) -> CandidatesTable:
     offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])
 
-    def take(values: list[Any] | None) -> list[Any] | None:
+    def take(values: Sequence[Any] | None) -> list[Any] | None:
         return None if values is None else [values[i] for i in rows.tolist()]
 
     def frozen(array: Any) -> Any:

@@ -34,7 +34,7 @@ def _cache_at(cache_dir: Path | None) -> JudgeCache:
     "--candidates",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Candidates table (JSON Lines).",
+    help="Candidates table (JSON Lines, .jsonl.gz or Parquet).",
 )
 @click.option(
     "--out",
@@ -69,14 +69,15 @@ def judge(
     from ..judge import judge_candidates, read_candidate_rows
 
     loaded = load_contract(contract_path)
-    rows = read_candidate_rows(candidates, limit=limit)
-    from ..audit import CandidatesTable
-
-    CandidatesTable.from_rows(rows, source=str(candidates))  # the audit's checks, up front
+    rows = read_candidate_rows(candidates, limit=limit)  # validated, naming file and line
     store = None if no_cache else _cache_at(cache_dir)
     try:
         output = judge_candidates(
-            loaded, rows, cache=store, progress=not quiet and sys.stderr.isatty()
+            loaded,
+            rows,
+            cache=store,
+            progress=not quiet and sys.stderr.isatty(),
+            source=str(candidates),
         )
     finally:
         if store is not None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -77,13 +75,10 @@ def score(
         from ..audit import read_candidates, read_comparisons
 
         table = read_candidates(candidates, strict=strict)
-        cand_rows = table.to_rows()
-        comp_rows = (
-            read_comparisons(comparisons, table, strict=strict).to_rows() if comparisons else None
-        )
+        comp_table = read_comparisons(comparisons, table, strict=strict) if comparisons else None
         card = score_tables(
-            cand_rows,
-            comp_rows,
+            table,
+            comp_table,
             loaded=loaded,
             framework=framework,
             dataset=dataset or str(candidates),
@@ -212,11 +207,11 @@ def import_group() -> None:
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
 def import_arena(source: Path, policies: str | None, out: Path) -> None:
     """Arena sample (oracle_label) -> candidates table."""
-    from ..audit import arena_to_candidates
+    from ..tables import arena_to_candidates, write_jsonl
 
     keep = [p.strip() for p in policies.split(",")] if policies else None
     rows = arena_to_candidates(source, policies=keep)
-    _write_jsonl(out, rows)
+    write_jsonl(out, rows)
     click.echo(f"wrote {len(rows)} candidates to {out}", err=True)
 
 
@@ -231,22 +226,15 @@ def import_judgebench(source: Path, out: Path) -> None:
     candidates carry its order-averaged scores; a pairwise judge's carry none (the audit
     derives them from the comparisons).
     """
-    from ..audit import judgebench_reward_to_candidates, judgebench_to_tables
+    from ..tables import judgebench_reward_to_candidates, judgebench_to_tables, write_jsonl
 
     out.mkdir(parents=True, exist_ok=True)
     cands, comps = judgebench_to_tables(source)
     if ".reward_model." in source.name:
         cands = judgebench_reward_to_candidates(source)
-    _write_jsonl(out / "candidates.jsonl", cands)
-    _write_jsonl(out / "comparisons.jsonl", comps)
+    write_jsonl(out / "candidates.jsonl", cands)
+    write_jsonl(out / "comparisons.jsonl", comps)
     click.echo(f"wrote tables to {out}", err=True)
-
-
-def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 COMMANDS = [score, report, compare, gate, import_group]

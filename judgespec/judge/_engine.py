@@ -32,6 +32,7 @@ from typing import Any
 
 from .._errors import AuditDataError
 from ..contract import LoadedContract, template_variables
+from ..tables import check_candidate_rows
 from ._backend import JudgeBackend, make_backend
 from ._cache import JudgeCache
 from ._context import Prompt, RunContext
@@ -161,6 +162,7 @@ def judge_candidates(
     backends: Sequence[JudgeBackend] | None = None,
     cache: JudgeCache | None = None,
     progress: bool | ProgressCallback = False,
+    source: str = "<rows>",
 ) -> JudgeOutput:
     """Judge candidates-table rows under a contract.
 
@@ -183,6 +185,8 @@ def judge_candidates(
     progress
         Show a progress bar on stderr; or a callable ``(done, added)`` told of judgments
         done and added to the total as the run goes (for a caller's own display).
+    source
+        Where the rows came from (a file), named in errors.
 
     Returns
     -------
@@ -200,9 +204,17 @@ def judge_candidates(
     A judge output that cannot be parsed is recorded (``raw``: ``parse_error``) and
     counted, never replaced by a default score; a candidate all of whose judgments
     failed has ``judge_score`` None and ``parse_failure`` True.
+
+    Raises
+    ------
+    AuditDataError
+        Before any judge call, for rows that are not a valid candidates table
+        (:func:`judgespec.tables.check_candidate_rows`: ids that are not non-empty
+        strings, a repeated key, non-numeric or non-finite scores), naming ``source``.
     """
     started = time.perf_counter()
     contract = loaded.contract
+    check_candidate_rows(rows, source=source)  # the whole table, before any model loads
     table = [dict(row) for row in rows]
     prompts = group_prompts(table)
     chosen = _backends(loaded, backend, backends)

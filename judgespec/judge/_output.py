@@ -20,15 +20,11 @@ Three tables, all JSON Lines:
 
 from __future__ import annotations
 
-import json
-import math
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._atomic import atomic_open
-from .._errors import AuditDataError, JudgespecError
+from ..tables import read_candidate_rows, write_jsonl
 
 __all__ = ["JudgeOutput", "JudgeStats", "read_candidate_rows", "write_jsonl", "write_judge_output"]
 
@@ -107,36 +103,6 @@ class JudgeOutput:
         return write_judge_output(self, directory)
 
 
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    return value
-
-
-def write_jsonl(path: str | Path, rows: Iterable[Mapping[str, Any]]) -> Path:
-    """Write rows as JSON Lines (UTF-8; non-finite floats written as null), atomically.
-
-    The rows go to a temporary file of a name no concurrent run shares, which then
-    replaces ``path`` (see :mod:`judgespec._atomic`).
-    """
-    p = Path(path)
-    try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_open(p) as fh:
-            for row in rows:
-                fh.write(json.dumps(_json_safe(dict(row)), ensure_ascii=False, allow_nan=False))
-                fh.write("\n")
-    except OSError as exc:
-        raise JudgespecError(f"{p}: cannot write ({exc.strerror})") from None
-    except TypeError as exc:
-        raise JudgespecError(f"{p}: a row holds a value JSON cannot store ({exc})") from None
-    return p
-
-
 def write_judge_output(output: JudgeOutput, directory: str | Path) -> dict[str, Path]:
     """Write ``candidates.jsonl``, ``comparisons.jsonl`` and ``judgments.jsonl``."""
     d = Path(directory)
@@ -145,31 +111,3 @@ def write_judge_output(output: JudgeOutput, directory: str | Path) -> dict[str, 
         "comparisons": write_jsonl(d / "comparisons.jsonl", output.comparisons),
         "judgments": write_jsonl(d / "judgments.jsonl", output.raw),
     }
-
-
-def read_candidate_rows(path: str | Path, *, limit: int | None = None) -> list[dict[str, Any]]:
-    """Read a candidates table from JSON Lines, every field kept as written.
-
-    ``limit`` keeps the rows of the first ``limit`` prompts (in order of first
-    appearance). Raises :class:`AuditDataError` naming the file and line for a file
-    that cannot be read, a line that is not a JSON object, or a row without
-    ``prompt_id``.
-    """
-    from ..audit._table import _read_records
-
-    source, records = _read_records(path)
-    rows: list[dict[str, Any]] = []
-    prompts: set[str] = set()
-    for n, row in records:
-        if row.get("prompt_id") is None:
-            raise AuditDataError(
-                f"{source}:{n}: missing prompt_id; every row needs prompt_id and candidate_id"
-            )
-        key = json.dumps(row["prompt_id"], sort_keys=True)
-        if limit is not None and key not in prompts and len(prompts) >= limit:
-            continue
-        prompts.add(key)
-        rows.append(dict(row))
-    if not rows:
-        raise AuditDataError(f"{source}: empty: no candidate rows")
-    return rows

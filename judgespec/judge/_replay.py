@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import BackendError
-from .._jsonl import iter_jsonl
 from ..contract import JudgeModel
+from ..tables import iter_jsonl
 from ._backend import GenerateRequest, Generation, JudgeBackend, TokenScoreRequest, register_backend
 from ._cache import decode_floats
 from ._render import JudgeRequest, request_hash

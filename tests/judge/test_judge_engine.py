@@ -443,7 +443,8 @@ def test_duplicate_candidates_are_refused() -> None:
     data = rows([[1, 2]])
     data[1]["candidate_id"] = "c0"
     with pytest.raises(
-        AuditDataError, match=r"row 2: duplicate \(prompt_id='p0', candidate_id='c0'\)"
+        AuditDataError,
+        match=r"<rows>:2: duplicate \(prompt_id, candidate_id\) \('p0', 'c0'\)",
     ):
         judge_candidates(contract(POINTWISE), data, backend=ScriptedJudge())
 

@@ -1,0 +1,420 @@
+"""Columnar construction of a :class:`CandidatesTable` from Arrow (or Python) columns.
+
+Parquet files are read into an Arrow table and JSON Lines files into one Python list
+per column (no row dicts kept); either way the candidates table's arrays are built
+from whole columns. Validation is vectorised and still names the first offending line:
+
+- ``prompt_id`` and ``candidate_id``: non-empty strings (:mod:`judgespec.tables._ids`);
+- ``(prompt_id, candidate_id)`` unique: rows sorted by an integer key
+  ``prompt code * K + candidate code`` (codes from dictionary encoding), a repeat is an
+  adjacent equal key; the error names the earliest repeated line and its first line;
+- ``oracle``, ``judge_score``, ``judge_score_raw``: numeric columns (or all null), every
+  value finite; ``parse_failure`` boolean, with a null ``judge_score`` where true.
+
+Prompts keep the order of their first appearance (dictionary encoding assigns codes in
+that order) and candidates their input order within a prompt (a stable sort by prompt
+code), exactly as :meth:`CandidatesTable.from_rows` groups rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, overload
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._errors import AuditDataError
+from ._columns import CANDIDATE_COLUMNS
+from ._ids import check_id, describe, where
+
+if TYPE_CHECKING:
+    from ._table import CandidatesTable
+
+__all__ = ["ColumnarMetadata", "candidates_from_columns", "metadata_column"]
+
+Column = Any
+"""A ``pyarrow.Array``/``ChunkedArray`` or a Python list, one entry per row."""
+
+
+class ColumnarMetadata(Sequence[dict[str, Any]]):
+    """The metadata columns of a table read column by column, as a read-only row view.
+
+    Indexing gives a row's metadata dict (null values left out); :meth:`column` gives a
+    whole column in table order without building row dicts (what slices read).
+    """
+
+    def __init__(self, columns: Mapping[str, Column], rows: NDArray[np.intp]) -> None:
+        self._columns = dict(columns)
+        self._rows = rows
+        self._cache: dict[str, list[Any]] = {}
+
+    @property
+    def names(self) -> list[str]:
+        """The metadata column names."""
+        return list(self._columns)
+
+    def column(self, name: str) -> list[Any] | None:
+        """Column ``name`` in table order (None where null), or None without the column."""
+        if name not in self._columns:
+            return None
+        if name not in self._cache:
+            values = self._columns[name]
+            if not isinstance(values, list):
+                values = values.to_pylist()
+            self._cache[name] = [values[i] for i in self._rows.tolist()]
+        return self._cache[name]
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        out: dict[str, Any] = {}
+        for name in self._columns:
+            value = self.column(name)[index]  # type: ignore[index]
+            if value is not None:
+                out[name] = value
+        return out
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to any sequence of the same row dicts (a list of dicts included)."""
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def metadata_column(metadata: Sequence[Mapping[str, Any]] | None, name: str) -> list[Any] | None:
+    """Column ``name`` of a table's metadata (None where missing), or None when no row has it."""
+    if metadata is None:
+        return None
+    if isinstance(metadata, ColumnarMetadata):
+        column = metadata.column(name)
+        return column if column is not None and any(v is not None for v in column) else None
+    if not any(name in row for row in metadata):
+        return None
+    return [row.get(name) for row in metadata]
+
+
+class _Checker:
+    def __init__(self, source: str, lines: NDArray[np.int64] | None) -> None:
+        self.source = source
+        self.lines = lines
+
+    def line(self, row: int) -> int:
+        return int(self.lines[row]) if self.lines is not None else row + 1
+
+    def fail(self, row: int | None, message: str) -> AuditDataError:
+        return AuditDataError(f"{where(self.source, None if row is None else self.line(row))}: {message}")
+
+
+def _first(mask: NDArray[np.bool_]) -> int | None:
+    hits = np.flatnonzero(mask)
+    return int(hits[0]) if hits.size else None
+
+
+def _is_arrow(column: Column) -> bool:
+    return not isinstance(column, list)
+
+
+def _combined(column: Column) -> Any:
+    import pyarrow as pa
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if pa.types.is_dictionary(column.type):
+        column = column.dictionary_decode()
+    return column
+
+
+def _id_codes(check: _Checker, column: Column, key: str) -> tuple[NDArray[np.int64], list[str]]:
+    """Dictionary codes (first-appearance order) and the distinct ids of an id column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not _is_arrow(column):
+        bad = next((i for i, v in enumerate(column) if type(v) is not str or not v), None)
+        if bad is not None:
+            check_id(check.source, check.line(bad), column[bad], key)
+        column = pa.array(column, type=pa.string())
+    if pa.types.is_dictionary(column.type) and _is_text(column.type.value_type):
+        return _dictionary_codes(check, column, key)
+    column = _combined(column)
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        valid = np.asarray(column.is_valid())
+        row = _first(valid) if column.null_count else 0
+        row = 0 if row is None else row
+        value = column[row].as_py()
+        check_id(check.source, check.line(row), value, key)
+        raise check.fail(row, f"{key} must be a non-empty string, got {describe(value)}")
+    if column.null_count or len(column):
+        empty = pc.fill_null(pc.equal(pc.utf8_length(column), 0), True)
+        row = _first(np.asarray(empty))
+        if row is not None:
+            check_id(check.source, check.line(row), column[row].as_py(), key)
+    encoded = pc.dictionary_encode(column)
+    return (
+        np.asarray(encoded.indices, dtype=np.int64),
+        encoded.dictionary.to_pylist(),
+    )
+
+
+def _is_text(kind: Any) -> bool:
+    import pyarrow as pa
+
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
+def _dictionary_codes(
+    check: _Checker, column: Column, key: str
+) -> tuple[NDArray[np.int64], list[str]]:
+    """Codes of a dictionary-encoded id column (as Parquet stores text), renumbered in
+    order of first appearance; the id rule is checked on the distinct values."""
+    import pyarrow as pa
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.unify_dictionaries().combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if column.null_count:
+        row = _first(~np.asarray(column.is_valid()))
+        check_id(check.source, check.line(0 if row is None else row), None, key)
+    values = column.dictionary.to_pylist()
+    codes = np.asarray(column.indices, dtype=np.int64)
+    if "" in values:
+        row = _first(codes == values.index(""))
+        if row is not None:
+            check_id(check.source, check.line(row), "", key)
+    used, first = np.unique(codes, return_index=True)
+    used = used[np.argsort(first, kind="stable")]
+    renumber = np.empty(len(values), dtype=np.int64)
+    renumber[used] = np.arange(len(used))
+    return renumber[codes], [values[int(u)] for u in used]
+
+
+def _floats(check: _Checker, column: Column | None, key: str, n: int) -> NDArray[np.float64] | None:
+    """A float column (null -> nan); wrong types and non-finite values fail."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if column is None:
+        return None
+    if not _is_arrow(column):
+        bad = next(
+            (
+                i
+                for i, v in enumerate(column)
+                if v is not None and (type(v) is bool or not isinstance(v, (int, float)))
+            ),
+            None,
+        )
+        if bad is not None:
+            raise check.fail(bad, f"{key} must be a number or null, got {describe(column[bad])}")
+        column = pa.array(column, type=pa.float64())
+    column = _combined(column)
+    kind = column.type
+    if pa.types.is_null(kind):
+        return np.full(n, np.nan)
+    if not (pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind)):
+        row = _first(np.asarray(column.is_valid()))
+        row = 0 if row is None else row
+        raise check.fail(
+            row,
+            f"{key} must be a number or null, got {describe(column[row].as_py())}: the column "
+            f"has type {kind}; write it as a float column",
+        )
+    values = np.asarray(pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
+    finite = np.isfinite(values)
+    if not finite.all():
+        valid = np.asarray(column.is_valid()) if column.null_count else np.ones(n, dtype=bool)
+        row = _first(valid & ~finite)
+        if row is not None:
+            raise check.fail(
+                row,
+                f"{key} must be finite, got {float(values[row])!r}: write null for a missing value",
+            )
+    return values
+
+
+def _texts(check: _Checker, column: Column | None, key: str) -> tuple[list[str | None] | None, NDArray[np.int64] | None]:
+    """An optional text column as a list, and its lengths in characters (-1 where null)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if column is None:
+        return None, None
+    if not _is_arrow(column):
+        bad = next((i for i, v in enumerate(column) if v is not None and type(v) is not str), None)
+        if bad is not None:
+            raise check.fail(bad, f"{key} must be a string or null, got {describe(column[bad])}")
+        column = pa.array(column, type=pa.string())
+    column = _combined(column)
+    if pa.types.is_null(column.type):
+        return None, None
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        row = _first(np.asarray(column.is_valid()))
+        row = 0 if row is None else row
+        raise check.fail(
+            row,
+            f"{key} must be a string or null, got {describe(column[row].as_py())}: the column "
+            f"has type {column.type}",
+        )
+    if column.null_count == len(column):
+        return None, None
+    lengths = np.asarray(pc.fill_null(pc.utf8_length(column), -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return column.to_pylist(), lengths
+
+
+def _flags(check: _Checker, column: Column | None, n: int) -> NDArray[np.bool_] | None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if column is None:
+        return None
+    if not _is_arrow(column):
+        bad = next((i for i, v in enumerate(column) if v is not None and type(v) is not bool), None)
+        if bad is not None:
+            raise check.fail(
+                bad, f"parse_failure must be true, false or null, got {describe(column[bad])}"
+            )
+        column = pa.array(column, type=pa.bool_())
+    column = _combined(column)
+    if pa.types.is_null(column.type):
+        return np.zeros(n, dtype=bool)
+    if not pa.types.is_boolean(column.type):
+        row = _first(np.asarray(column.is_valid()))
+        row = 0 if row is None else row
+        raise check.fail(
+            row,
+            f"parse_failure must be true, false or null, got {describe(column[row].as_py())}: "
+            f"the column has type {column.type}",
+        )
+    return np.asarray(pc.fill_null(column, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _samples(check: _Checker, column: Column | None) -> list[list[float]] | None:
+    from ._table import _samples as row_samples
+
+    if column is None:
+        return None
+    values = column if isinstance(column, list) else column.to_pylist()
+    return [row_samples(check.source, check.line(i), v) for i, v in enumerate(values)]
+
+
+def candidates_from_columns(
+    columns: Mapping[str, Column],
+    n_rows: int,
+    *,
+    source: str,
+    lines: NDArray[np.int64] | None = None,
+    strict: bool = False,
+    need_pair: bool = True,
+) -> CandidatesTable:
+    """Build and validate a :class:`CandidatesTable` from whole columns.
+
+    ``columns`` maps a column name to an Arrow array or a Python list with one entry
+    per row (null where a row lacks it); ``lines`` gives each row's line in ``source``
+    (default: 1-based row numbers, as for Parquet). ``strict`` rejects columns outside
+    the candidates format; ``need_pair=False`` accepts a table whose prompts all have
+    one candidate (a judge run's input; the audit needs a prompt with two or more).
+    """
+    from ._table import CandidatesTable, _frozen
+
+    check = _Checker(source, lines)
+    if strict:
+        unknown = [name for name in columns if name not in CANDIDATE_COLUMNS]
+        if unknown:
+            values = columns[unknown[0]]
+            present = (
+                next((i for i, v in enumerate(values) if v is not None), 0)
+                if isinstance(values, list)
+                else _first(np.asarray(values.is_valid())) or 0
+            )
+            raise check.fail(
+                present if n_rows else None,
+                f"unknown column {unknown[0]!r}: strict mode allows only "
+                f"{', '.join(CANDIDATE_COLUMNS)}",
+            )
+    if n_rows == 0:
+        raise check.fail(None, "empty: no candidate rows; write one row per (prompt, candidate)")
+    for name in ("prompt_id", "candidate_id"):
+        if name not in columns:
+            raise check.fail(0, f"missing {name}: every row needs a {name} (a non-empty string)")
+    prompt_code, prompt_ids = _id_codes(check, columns["prompt_id"], "prompt_id")
+    cand_code, cand_names = _id_codes(check, columns["candidate_id"], "candidate_id")
+    keys = prompt_code * max(len(cand_names), 1) + cand_code
+    by_key = np.argsort(keys, kind="stable")
+    sorted_key = keys[by_key]
+    repeats = np.flatnonzero(sorted_key[1:] == sorted_key[:-1]) + 1
+    if repeats.size:
+        row = int(by_key[repeats].min())
+        first = int(by_key[np.searchsorted(sorted_key, keys[row])])
+        pair = (prompt_ids[int(prompt_code[row])], cand_names[int(cand_code[row])])
+        raise check.fail(
+            row,
+            f"duplicate (prompt_id, candidate_id) {pair!r}: each candidate must appear once "
+            f"(first seen at line {check.line(first)})",
+        )
+    judge = _floats(check, columns.get("judge_score"), "judge_score", n_rows)
+    raw = _floats(check, columns.get("judge_score_raw"), "judge_score_raw", n_rows)
+    oracle = _floats(check, columns.get("oracle"), "oracle", n_rows)
+    judge = np.full(n_rows, np.nan) if judge is None else judge
+    oracle = np.full(n_rows, np.nan) if oracle is None else oracle
+    failure = _flags(check, columns.get("parse_failure"), n_rows)
+    if failure is not None:
+        clash = _first(failure & ~np.isnan(judge))
+        if clash is not None:
+            raise check.fail(
+                clash,
+                "judge_score must be null where parse_failure is true: "
+                "an unparsable verdict has no score",
+            )
+    samples = _samples(check, columns.get("judge_samples"))
+    prompts, _ = _texts(check, columns.get("prompt"), "prompt")
+    responses, length = _texts(check, columns.get("response"), "response")
+    sizes = np.bincount(prompt_code, minlength=len(prompt_ids))
+    if need_pair and not np.any(sizes >= 2):
+        raise check.fail(
+            None,
+            "no prompt has two or more candidates: a best-of-n audit needs n >= 2 "
+            "candidates for at least one prompt",
+        )
+    order = np.argsort(prompt_code, kind="stable")
+    offsets = np.zeros(len(prompt_ids) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    names = np.empty(len(cand_names), dtype=object)
+    names[:] = cand_names
+    meta = {k: v for k, v in columns.items() if k not in CANDIDATE_COLUMNS}
+
+    def take(values: list[Any] | None) -> list[Any] | None:
+        return None if values is None else [values[i] for i in order.tolist()]
+
+    return CandidatesTable(
+        prompt_ids=prompt_ids,
+        offsets=_frozen(offsets),
+        candidate_ids=_frozen(names[cand_code[order]]),
+        oracle=_frozen(oracle[order]),
+        judge=_frozen(judge[order]),
+        parse_failure=_frozen(
+            np.zeros(n_rows, dtype=bool) if failure is None else failure[order]
+        ),
+        length=_frozen(np.full(n_rows, -1, dtype=np.int64) if length is None else length[order]),
+        judge_samples=take(samples),
+        source=source,
+        prompts=take(prompts),
+        responses=take(responses),
+        metadata=ColumnarMetadata(meta, order) if meta else None,
+        parse_failure_recorded=failure is not None,
+        judge_raw=None if raw is None else _frozen(raw[order]),
+    )
