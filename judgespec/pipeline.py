@@ -194,7 +194,7 @@ def score_tables(
 
 def contract_info(loaded: LoadedContract | None) -> ContractInfo:
     """The scorecard's ``contract`` section; without a contract, recorded verdicts of an unnamed judge."""
-    from .contract import resolve_revision
+    from .lock import resolve_revision
     from .scorecard import ContractInfo
 
     if loaded is None:
