@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from .._errors import ContractError, JudgespecError
 from ..backends import backend_names, check_model_args, get_backend
+from ..metrics import METRIC_NAMES
 from ._model import JudgeContract
 from ._template import DEFAULT_BUDGET, render_template, template_variables
 from ._yaml import LineMap, load_yaml, read_text
@@ -271,8 +272,6 @@ def _check_gates(contract: JudgeContract, name: str, lines: LineMap) -> None:
     """Every gate names a scorecard metric (a misspelt one would fail every audit)."""
     if not contract.gates:
         return
-    from ._metric_names import METRIC_NAMES
-
     for i, gate in enumerate(contract.gates):
         if gate.metric in METRIC_NAMES:
             continue

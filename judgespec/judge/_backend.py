@@ -13,10 +13,11 @@ through the ``judgespec.backends`` entry-point group.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from .. import backends as _records
 from ..backends import backend_names, get_backend, register_factory
 
 if TYPE_CHECKING:
@@ -125,6 +126,35 @@ class JudgeBackend(Protocol):
 BackendFactory = Callable[["JudgeModel"], JudgeBackend]
 
 
+class _Factories(MutableMapping[str, BackendFactory]):
+    """The factories registered in this process, a view of :mod:`judgespec.backends`.
+
+    Setting a name is :func:`register_backend`; deleting it drops the in-process record,
+    so the shipped or installed record of that name applies again.
+    """
+
+    def __getitem__(self, name: str) -> BackendFactory:
+        factory = _records._REGISTERED[name].factory
+        if not callable(factory):
+            raise KeyError(name)
+        return factory
+
+    def __setitem__(self, name: str, factory: BackendFactory) -> None:
+        register_factory(name, factory)
+
+    def __delitem__(self, name: str) -> None:
+        del _records._REGISTERED[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(_records._REGISTERED))
+
+    def __len__(self) -> int:
+        return len(_records._REGISTERED)
+
+
+_REGISTRY: MutableMapping[str, BackendFactory] = _Factories()
+
+
 def register_backend(name: str) -> Callable[[BackendFactory], BackendFactory]:
     """Decorator: make a factory build backend ``name`` in this process.
 
@@ -133,7 +163,7 @@ def register_backend(name: str) -> Callable[[BackendFactory], BackendFactory]:
     """
 
     def decorate(factory: BackendFactory) -> BackendFactory:
-        register_factory(name, factory)
+        _REGISTRY[name] = factory
         return factory
 
     return decorate
