@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .contract import selection_options
+
 if TYPE_CHECKING:
     from .contract import LoadedContract
     from .judge import JudgeBackend, JudgeCache, JudgeOutput
@@ -52,22 +54,6 @@ class SourceRows:
     """The contract the verdicts were given under, when the log records or names one."""
     source: str = "<rows>"
     """The log the rows came from (named in errors)."""
-
-
-def selection_options(loaded: LoadedContract | None) -> tuple[str, str]:
-    """``(tie_policy, ranking)`` of the audit under a contract (``expected``, ``win_share`` without).
-
-    The tie policy is the contract's (every contract tie-policy name is accepted by
-    :func:`judgespec.audit.run_audit`); the ranking derives selection scores from
-    comparisons: win share, or a tournament's Copeland, Bradley-Terry or knockout.
-    """
-    if loaded is None:
-        return "expected", "win_share"
-    protocol = loaded.contract.protocol
-    ranking = "win_share"
-    if protocol.kind == "tournament":
-        ranking = "knockout" if protocol.format == "knockout" else protocol.ranking
-    return loaded.contract.tie_policy.kind, ranking
 
 
 def with_slice_column(

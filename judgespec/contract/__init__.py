@@ -25,6 +25,7 @@ from ._model import (
     VerdictConstraint,
 )
 from ._schema import contract_json_schema, shipped_contract_schema
+from ._selection import selection_options
 from ._template import DEFAULT_BUDGET, RenderBudget, render_template, template_variables
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "load_contract",
     "load_contract_text",
     "render_template",
+    "selection_options",
     "shipped_contract_schema",
     "template_variables",
     "text_hash",
