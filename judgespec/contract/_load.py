@@ -246,21 +246,21 @@ def _check_model_args(contract: JudgeContract, name: str, lines: LineMap) -> Non
         [("judge",)] if contract.judge is not None else [("panel", "judges", i) for i in range(len(contract.judges))]
     )
     for prefix, judge in zip(prefixes, contract.judges, strict=True):
-        names = backend_names()
-        if judge.backend not in names:
+        try:
+            spec = get_backend(judge.backend)  # shipped names are known without a scan
+        except JudgespecError as exc:
             path: tuple[str | int, ...] = (*prefix, "backend")
+            names = backend_names()
             hint = difflib.get_close_matches(judge.backend, names, n=1)
             maybe = f" (did you mean '{hint[0]}'?)" if hint else ""
-            raise ContractError(
-                f"{name}:{_line_of(lines, path)}: {_loc_text(path)}: unknown backend "
-                f"{judge.backend[:60]!r}{maybe}; registered: {', '.join(names)}; a backend "
+            reason = (
+                f"unknown backend {judge.backend[:60]!r}{maybe}; registered: {', '.join(names)}; a backend "
                 "from another package registers under the 'judgespec.backends' entry points once installed"
+                if judge.backend not in names
+                else str(exc)  # an installed record that cannot be loaded
             )
-        try:
-            problem = check_model_args(get_backend(judge.backend), judge.model_args)
-        except JudgespecError as exc:  # a third-party record that cannot be loaded
-            path = (*prefix, "backend")
-            raise ContractError(f"{name}:{_line_of(lines, path)}: {_loc_text(path)}: {exc}") from None
+            raise ContractError(f"{name}:{_line_of(lines, path)}: {_loc_text(path)}: {reason}") from None
+        problem = check_model_args(spec, judge.model_args)
         if problem is None:
             continue
         key, message = problem
