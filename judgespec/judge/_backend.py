@@ -17,8 +17,7 @@ from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from .. import backends as _records
-from ..backends import backend_names, get_backend, register_factory
+from ..backends import _REGISTERED, backend_names, get_backend, register_factory
 
 if TYPE_CHECKING:
     from ..contract import JudgeModel
@@ -134,7 +133,7 @@ class _Factories(MutableMapping[str, BackendFactory]):
     """
 
     def __getitem__(self, name: str) -> BackendFactory:
-        factory = _records._REGISTERED[name].factory
+        factory = _REGISTERED[name].factory
         if not callable(factory):
             raise KeyError(name)
         return factory
@@ -143,13 +142,13 @@ class _Factories(MutableMapping[str, BackendFactory]):
         register_factory(name, factory)
 
     def __delitem__(self, name: str) -> None:
-        del _records._REGISTERED[name]
+        del _REGISTERED[name]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(list(_records._REGISTERED))
+        return iter(list(_REGISTERED))
 
     def __len__(self) -> int:
-        return len(_records._REGISTERED)
+        return len(_REGISTERED)
 
 
 _REGISTRY: MutableMapping[str, BackendFactory] = _Factories()
