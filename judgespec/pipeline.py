@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .contract import selection_options
+
 if TYPE_CHECKING:
     from .audit import CandidatesTable, ComparisonsTable
     from .contract import LoadedContract
@@ -53,22 +55,6 @@ class SourceRows:
     """The contract the verdicts were given under, when the log records or names one."""
     source: str = "<rows>"
     """The log the rows came from (named in errors)."""
-
-
-def selection_options(loaded: LoadedContract | None) -> tuple[str, str]:
-    """``(tie_policy, ranking)`` of the audit under a contract (``expected``, ``win_share`` without).
-
-    The tie policy is the contract's (every contract tie-policy name is accepted by
-    :func:`judgespec.audit.run_audit`); the ranking derives selection scores from
-    comparisons: win share, or a tournament's Copeland, Bradley-Terry or knockout.
-    """
-    if loaded is None:
-        return "expected", "win_share"
-    protocol = loaded.contract.protocol
-    ranking = "win_share"
-    if protocol.kind == "tournament":
-        ranking = "knockout" if protocol.format == "knockout" else protocol.ranking
-    return loaded.contract.tie_policy.kind, ranking
 
 
 def with_slice_column(
@@ -205,7 +191,7 @@ def score_tables(
 
 def contract_info(loaded: LoadedContract | None) -> ContractInfo:
     """The scorecard's ``contract`` section; without a contract, recorded verdicts of an unnamed judge."""
-    from .contract import resolve_revision
+    from .lock import resolve_revision
     from .scorecard import ContractInfo
 
     if loaded is None:

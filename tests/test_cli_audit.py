@@ -45,10 +45,10 @@ def test_audit_through_inspect_then_offline_on_its_candidates(tmp_path: Path) ->
 def test_audit_needs_its_framework_inputs(tmp_path: Path) -> None:
     proc = run("audit", "--framework", "inspect", "--contract", str(CONTRACT), "--model", "x/y", "--out", str(tmp_path / "o"), cwd=tmp_path)
     assert proc.returncode == 1
-    assert proc.stderr.strip() == "Error: --framework inspect needs --dataset"
+    assert proc.stderr.strip() == "Error: --framework inspect needs --dataset (or the contract's audit.dataset)"
     proc = run("audit", "--contract", str(CONTRACT), "--out", str(tmp_path / "o"), cwd=tmp_path)
     assert proc.returncode == 1
-    assert proc.stderr.strip() == "Error: --framework offline needs --candidates FILE"
+    assert proc.stderr.strip() == "Error: --framework offline needs --candidates FILE (or the contract's audit.dataset)"
     bad = tmp_path / "bad.yaml"
     bad.write_text(CONTRACT.read_text().replace("kind: pointwise", "kind: pointless"))
     proc = run("audit", "--framework", "inspect", "--contract", str(bad), "--dataset", str(DATASET), "--model", "judgespec-scripted/arithmetic", "--out", str(tmp_path / "o"), cwd=tmp_path)

@@ -98,6 +98,19 @@ def test_lock_and_verify_import_no_heavy_module(tmp_path: Path) -> None:
     assert heavy_in(imported_by(tmp_path, "verify", str(contract)), HEAVY) == []
 
 
+def test_lock_and_verify_of_an_inspect_judge_import_no_framework(tmp_path: Path) -> None:
+    # The inspect backend's record names no revision resolver: its declared pin stands,
+    # so neither Inspect nor the adapter is imported to lock or verify it.
+    for name in ("pointwise-1-10.yaml", "panel-two-judges.yaml"):
+        contract = tmp_path / name
+        shutil.copy(REPO / "specs" / name, contract)
+        prompts = REPO / "specs" / "prompts"
+        if prompts.is_dir() and not (tmp_path / "prompts").exists():
+            shutil.copytree(prompts, tmp_path / "prompts")
+        assert heavy_in(imported_by(tmp_path, "lock", str(contract)), NO_NUMPY) == []
+        assert heavy_in(imported_by(tmp_path, "verify", str(contract)), NO_NUMPY) == []
+
+
 def test_gate_imports_no_heavy_module(tmp_path: Path) -> None:
     from judgespec.cli import cli
 
@@ -190,8 +203,10 @@ def test_an_added_command_takes_precedence() -> None:
 
 
 def test_gate_metric_names_are_the_audits() -> None:
-    # Contract validation checks gate names against a light copy; it must not drift.
-    from judgespec.audit import METRIC_NAMES
-    from judgespec.contract._metric_names import METRIC_NAMES as DECLARED
+    # One home: the audit reports exactly the metrics judgespec.metrics names, in order.
+    from judgespec import metrics
+    from judgespec.audit import HEADLINE_METRICS, METRIC_NAMES
+    from judgespec.audit._metrics import METRICS
 
-    assert DECLARED == METRIC_NAMES
+    assert METRIC_NAMES is metrics.METRIC_NAMES and HEADLINE_METRICS is metrics.HEADLINE_METRICS
+    assert tuple(spec.name for spec in METRICS) == metrics.METRIC_NAMES

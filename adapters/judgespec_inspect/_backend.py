@@ -319,5 +319,5 @@ class InspectBackend:
 
 
 def make_backend(judge: JudgeModel) -> JudgeBackend:
-    """Entry point ``judgespec.backends: inspect``: the backend for ``judge``."""
+    """The ``inspect`` backend's factory (its record is in :mod:`judgespec.backends`)."""
     return InspectBackend.from_judge(judge)

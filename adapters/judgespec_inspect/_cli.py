@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from judgespec import AuditDataError, JudgespecError, LoadedContract
+from judgespec.frameworks import AuditOptions
 from judgespec.pipeline import SourceRows
 from judgespec.scorecard import Scorecard, write_scorecard
 
@@ -19,7 +20,7 @@ from ._log import log_tables, score_log, store_scorecard, stored_scorecard
 if TYPE_CHECKING:
     from inspect_ai.log import EvalLog
 
-__all__ = ["run_inspect_audit", "score_from_inspect_log", "tables_from_inspect_log"]
+__all__ = ["FRAMEWORK", "InspectFramework", "run_inspect_audit", "score_from_inspect_log", "tables_from_inspect_log"]
 
 
 def _read_log(log_path: str | Path) -> EvalLog:
@@ -94,12 +95,12 @@ def score_from_inspect_log(
 def run_inspect_audit(
     contract_path: str | Path,
     *,
-    dataset: str | Path,
-    n: int = 4,
-    model: str,
+    dataset: str | Path | None = None,
+    n: int | None = None,
+    model: str | None = None,
     judge_model: str | None = None,
     temperature: float = 1.0,
-    oracle: str = "match",
+    oracle: str | None = None,
     out_dir: str | Path = "logs",
     limit: int | None = None,
     display: str = "none",
@@ -110,6 +111,9 @@ def run_inspect_audit(
 
     The Inspect log goes to ``<out_dir>/logs/`` (with the scorecard stored inside it);
     the scorecard JSON is written to ``out_dir`` itself, outside the log directory.
+    ``dataset``, ``n``, ``oracle`` and ``model`` left out come from the contract's
+    ``audit:`` section (:meth:`judgespec.frameworks.AuditOptions.build`), then 4 and
+    ``match``.
 
     Args:
         contract_path: The judge contract.
@@ -125,34 +129,62 @@ def run_inspect_audit(
         seed: Seed of the scorecard's cluster bootstrap.
         n_bootstrap: Bootstrap replicates behind every interval.
     """
-    from inspect_ai import eval as inspect_eval
-
-    from ._task import bon_audit
-
-    task = bon_audit(
-        contract=str(contract_path),
-        dataset=str(dataset),
-        n=n,
-        temperature=temperature,
-        oracle=oracle,
-        audit_seed=seed,
+    options = AuditOptions.build(
+        contract_path, out_dir=out_dir, data=dataset, model=model, n=n, oracle=oracle,
+        judge_model=judge_model, temperature=temperature, limit=limit, seed=seed,
         n_bootstrap=n_bootstrap,
-    )
-    out = Path(out_dir)
-    logs = inspect_eval(
-        task,
-        model=model,
-        model_roles={"judge": judge_model} if judge_model else None,
-        log_dir=str(out / "logs"),
-        limit=limit,
-        display=display,  # type: ignore[arg-type]
-    )
-    log = logs[0]
-    if log.status != "success":
-        reason = log.error.message if log.error is not None else log.status
-        raise JudgespecError(f"{log.location}: the Inspect audit did not finish: {reason}")
-    try:
-        card = stored_scorecard(log)
-    except AuditDataError:  # the hook could not store it: do it here, raising the reason
-        card = store_scorecard(log.location)
-    return write_scorecard(card, out / "scorecard.json")
+    )  # fmt: skip
+    return InspectFramework(display=display).run_audit(options)
+
+
+class InspectFramework:
+    """``judgespec audit --framework inspect``: generate with an Inspect policy, judge, score."""
+
+    name = "inspect"
+    data_option = "dataset"
+
+    def __init__(self, *, display: str = "none") -> None:
+        self.display = display
+        """Inspect's display (``none``, ``plain``, ``rich``, ``full``)."""
+
+    def run_audit(self, options: AuditOptions) -> Path:
+        """Run ``bon_audit`` under ``options``; the scorecard goes to ``options.out_dir``."""
+        from inspect_ai import eval as inspect_eval
+
+        from ._task import bon_audit
+
+        if options.data is None:
+            raise JudgespecError("--framework inspect needs --dataset (or the contract's audit.dataset)")
+        if options.model is None:
+            raise JudgespecError("--framework inspect needs --model (the policy) or the contract's audit.policy_model")
+        task = bon_audit(
+            contract=str(options.contract_path),
+            dataset=options.data,
+            n=options.n,
+            temperature=options.temperature,
+            oracle=options.oracle,
+            audit_seed=options.seed,
+            n_bootstrap=options.n_bootstrap,
+        )
+        out = options.out_dir
+        logs = inspect_eval(
+            task,
+            model=options.model,
+            model_roles={"judge": options.judge_model} if options.judge_model else None,
+            log_dir=str(out / "logs"),
+            limit=options.limit,
+            display=self.display,  # type: ignore[arg-type]
+        )
+        log = logs[0]
+        if log.status != "success":
+            reason = log.error.message if log.error is not None else log.status
+            raise JudgespecError(f"{log.location}: the Inspect audit did not finish: {reason}")
+        try:
+            card = stored_scorecard(log)
+        except AuditDataError:  # the hook could not store it: do it here, raising the reason
+            card = store_scorecard(log.location)
+        return write_scorecard(card, out / "scorecard.json")
+
+
+FRAMEWORK = InspectFramework()
+"""The ``judgespec.frameworks`` entry point ``inspect``."""

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from judgespec import BackendError
-from judgespec.contract import JudgeModel, register_revision_resolver
+from judgespec.contract import JudgeModel
 from judgespec.judge import (
     ChatMessage,
     GenerateRequest,
@@ -147,13 +147,14 @@ def _split_args(judge: JudgeModel) -> tuple[str, dict[str, Any]]:
 
 
 def resolve_lmeval_revision(judge: JudgeModel) -> str | None:
-    """The ``lmeval`` backend's actual revision of a judge (None: a hub id)."""
+    """The ``lmeval`` backend's actual revision of a judge (None: a hub id).
+
+    Named as the resolver of the backend's record in :mod:`judgespec.backends`.
+    """
     from judgespec.judge import resolve_local_revision
 
     return resolve_local_revision(judge, path_arg="pretrained")
 
-
-register_revision_resolver("lmeval", resolve_lmeval_revision)
 
 
 def _check_pin(judge: JudgeModel) -> None:
@@ -198,5 +199,5 @@ def _build_lm(judge: JudgeModel) -> Any:
 
 
 def make_backend(judge: JudgeModel) -> LmevalJudgeBackend:
-    """Entry point ``judgespec.backends:lmeval``: build the judge's lm-eval model."""
+    """The ``lmeval`` backend's factory (its record is in :mod:`judgespec.backends`)."""
     return LmevalJudgeBackend(_build_lm(judge))

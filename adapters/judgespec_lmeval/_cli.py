@@ -16,11 +16,16 @@ from typing import Any, TypeVar
 
 import click
 
+from judgespec import JudgespecError
+from judgespec.frameworks import AuditOptions
+
 from ._compile import compile_config, write_task_yaml
 from ._run import run_lmeval_audit
 from ._scoring import score_from_lmeval_samples, tables_from_lmeval_samples
 
 __all__ = [
+    "FRAMEWORK",
+    "LmevalFramework",
     "compile_task",
     "lmeval_group",
     "lmeval_options",
@@ -127,9 +132,9 @@ def compile_task(
 
 def lmeval_group() -> click.Group:
     """The ``judgespec lmeval`` command group (``compile``, ``run``)."""
-    from judgespec.cli._base import JudgespecGroup
+    from judgespec.cli import plugin_group
 
-    @click.group(name="lmeval", cls=JudgespecGroup)
+    @plugin_group("lmeval")
     def group() -> None:
         """Best-of-n judge audits as lm-evaluation-harness tasks."""
 
@@ -237,3 +242,33 @@ def lmeval_group() -> click.Group:
         click.echo(f"wrote {path}", err=True)
 
     return group
+
+
+class LmevalFramework:
+    """``judgespec audit --framework lmeval``: generate with an lm-eval policy, judge, score."""
+
+    name = "lmeval"
+    data_option = "task"
+
+    def run_audit(self, options: AuditOptions) -> Path:
+        """Run :func:`run_lmeval_audit` under ``options`` (``options.data`` is the base task)."""
+        if options.data is None:
+            raise JudgespecError("--framework lmeval needs --task (or the contract's audit.dataset)")
+        if options.model is None:
+            raise JudgespecError("--framework lmeval needs --model (the policy) or the contract's audit.policy_model")
+        evaluate: dict[str, object] = {"apply_chat_template": options.apply_chat_template}
+        if options.batch_size is not None:
+            size = options.batch_size.strip()
+            if not (size.isdigit() or size == "auto" or (size.startswith("auto:") and size[5:].isdigit())):
+                raise JudgespecError(f"--batch-size {options.batch_size!r}: give an integer, 'auto' or 'auto:N'")
+            evaluate["batch_size"] = int(size) if size.isdigit() else size
+        return run_lmeval_audit(
+            options.contract_path, task=options.data, n=options.n, model=options.model,
+            model_args=options.model_args, out_dir=options.out_dir, limit=options.limit,
+            temperature=options.temperature, seed=options.seed, n_bootstrap=options.n_bootstrap,
+            device=options.device, include_path=options.include_path, evaluate_options=evaluate,
+        )  # fmt: skip
+
+
+FRAMEWORK = LmevalFramework()
+"""The ``judgespec.frameworks`` entry point ``lmeval``."""

@@ -15,11 +15,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from judgespec import JudgespecError
-from judgespec.audit import HEADLINE_METRICS
+from judgespec.metrics import HEADLINE_METRICS
 
 __all__ = [
     "AUDIT_METRICS",
-    "HIGHER_IS_BETTER",
     "METADATA_KEY",
     "SELECTION_FILTERS",
     "AuditSettings",
@@ -35,20 +34,6 @@ AUDIT_METRICS: tuple[str, ...] = HEADLINE_METRICS
 
 Length metrics are left to the scorecard: lm-eval's per-document metric values carry no
 response text (it is already in ``resps``), so the task cannot compute them."""
-
-HIGHER_IS_BETTER: dict[str, bool] = {
-    "recovery": True,
-    "top1_accuracy": True,
-    "regret": False,
-    "r_within": True,
-    "r_global": True,
-    "tie_rate": False,
-    "top_tie_rate": False,
-    "sign_agreement": True,
-    "kappa": True,
-    "parse_failure_rate": False,
-    "position_consistency": True,
-}
 
 SELECTION_FILTERS: frozenset[str] = frozenset({"take_first", "take_first_k", "majority_vote"})
 """lm-eval filters that pick among the n responses; a best-of-n audit keeps all of them."""

@@ -41,6 +41,7 @@ require_lm_eval("BestOfNTask")
 from lm_eval.api.task import ConfigurableTask  # noqa: E402
 
 from judgespec import ContractError, JudgespecError, load_contract  # noqa: E402
+from judgespec.metrics import higher_is_better  # noqa: E402
 
 from ._filter import judge_docs  # noqa: E402
 from ._metrics import (  # noqa: E402
@@ -54,7 +55,6 @@ from ._metrics import (  # noqa: E402
 )
 from ._records import CandidateAnswers, DocCandidates, make_record  # noqa: E402
 from ._settings import (  # noqa: E402
-    HIGHER_IS_BETTER,
     AuditSettings,
     contract_location,
     settings_from_metadata,
@@ -171,7 +171,7 @@ class BestOfNTask(ConfigurableTask):  # type: ignore[misc]
                 higher[metric] = base_higher
             else:
                 aggregations[metric] = AuditAggregator(self.scorer, metric)
-                higher[metric] = HIGHER_IS_BETTER[metric]
+                higher[metric] = higher_is_better(metric)
         self._aggregation_list = aggregations
         self._higher_is_better = higher
         self._prompt_field = judge_prompt_field(self.config.doc_to_text)

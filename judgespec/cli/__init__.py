@@ -11,12 +11,16 @@ model runtime or an adapter. To add a command, add one line to :data:`COMMANDS`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import click
 
 from .._version import __version__
+from ._base import JudgespecGroup
 from ._lazy import LazyGroup, unavailable_command
 
-__all__ = ["cli", "main"]
+__all__ = ["JudgespecGroup", "cli", "main", "plugin_group"]
 
 #: Command name -> ``module:attribute`` of its click command, imported on first use.
 COMMANDS: dict[str, str] = {
@@ -57,6 +61,16 @@ def cli() -> None:
 
 
 _unavailable = unavailable_command  # the stand-in for a plugin group that fails to import
+
+
+def plugin_group(name: str, **attrs: Any) -> Callable[[Callable[..., Any]], click.Group]:
+    """Decorator for a plugin's command group (entry-point group ``judgespec.cli``).
+
+    The group reports a :class:`~judgespec.JudgespecError` from any of its commands as
+    one ``Error: ...`` line with exit status 1, as judgespec's own commands do. Use it
+    like ``click.group``: ``@plugin_group("lmeval")``; ``attrs`` go to ``click.group``.
+    """
+    return click.group(name=name, cls=JudgespecGroup, **attrs)
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ import click
 
 from .._atomic import atomic_write_text
 from ..contract import load_contract
+from ..frameworks import framework_names
 from ._base import fail
 
 __all__ = ["audit"]
@@ -16,7 +17,7 @@ __all__ = ["audit"]
 
 @click.command()
 @click.option("--contract", "contract_paths", type=click.Path(path_type=Path, dir_okay=False), required=True, multiple=True, help="The judge contract; repeat it (offline) to judge one candidate set under each contract and contrast them, the first as reference.")
-@click.option("--framework", type=click.Choice(["offline", "inspect", "lmeval"]), default="offline", show_default=True, help="offline: judge a candidates table; inspect/lmeval: generate candidates with a policy model in that framework.")
+@click.option("--framework", type=click.Choice(["offline", *framework_names()]), default="offline", show_default=True, help="offline: judge a candidates table; an installed framework plugin (inspect, lmeval, ...): generate candidates with a policy model in that framework.")
 @click.option("--candidates", type=click.Path(path_type=Path, dir_okay=False), help="offline: the candidates table (JSONL) to judge.")
 @click.option("--dataset", default=None, help="inspect: local JSONL/CSV with input and target.")
 @click.option("--task", default=None, help="lmeval: base generate_until task (registered name or task YAML).")
@@ -89,25 +90,15 @@ def audit(
         fail(f"--interval {interval} is available with --framework offline")
     contract_path = contract_paths[0]
     loaded = load_contract(contract_path)  # fails before any model loads
-    defaults = loaded.contract.audit
-    if defaults is not None:
-        data = _relative_to(contract_path, defaults.dataset)
-        if framework == "offline" and candidates is None and data is not None:
-            candidates = Path(data)
-        if framework == "inspect" and dataset is None:
-            dataset = data
-        if framework == "lmeval" and task is None:
-            task = data
-        n = n if n is not None else defaults.n
-        oracle = oracle if oracle is not None else defaults.oracle
-        model = model if model is not None else defaults.policy_model
-    n = n if n is not None else 4
-    oracle = oracle if oracle is not None else "match"
     out_dir.mkdir(parents=True, exist_ok=True)
     if framework == "offline":
-        if candidates is None:
-            fail("--framework offline needs --candidates FILE")
-        assert candidates is not None
+        from ..frameworks import AuditOptions
+
+        data = AuditOptions.build(contract_path, out_dir=out_dir, data=candidates, loaded=loaded).data
+        if data is None:
+            fail("--framework offline needs --candidates FILE (or the contract's audit.dataset)")
+        assert data is not None
+        candidates = Path(data)
         from ..judge import JudgeCache, read_candidate_rows
         from ..pipeline import judge_and_score
 
@@ -135,35 +126,19 @@ def audit(
             click.echo(outcome.judged.stats.summary(), err=True)
         card_path = write_scorecard(card, out_dir / "scorecard.json")
     else:
-        from .._plugins import load_plugin
+        from ..frameworks import audit_in_framework, load_framework
 
         if by is not None:
             fail(f"--by works with --framework offline; score the {framework} output with 'judgespec score --by'")
-        if model is None:
-            fail(f"--framework {framework} needs --model (the policy)")
-        runner = load_plugin("judgespec.frameworks", framework, purpose=f"judgespec audit --framework {framework}")
-        if framework == "inspect":
-            if dataset is None:
-                fail("--framework inspect needs --dataset")
-            card_path = runner(
-                contract_path, dataset=dataset, n=n, model=model, judge_model=judge_model,
-                temperature=temperature, oracle=oracle, out_dir=out_dir, limit=limit,
-                seed=seed, n_bootstrap=n_bootstrap,
-            )
-        else:
-            if task is None:
-                fail("--framework lmeval needs --task")
-            options: dict[str, object] = {"apply_chat_template": apply_chat_template}
-            if batch_size is not None:
-                if not (batch_size.isdigit() or batch_size == "auto" or batch_size.startswith("auto:")):
-                    fail(f"--batch-size {batch_size!r}: give an integer, 'auto' or 'auto:N'")
-                options["batch_size"] = int(batch_size) if batch_size.isdigit() else batch_size
-            card_path = runner(
-                contract_path, task=task, n=n, model=model, model_args=model_args,
-                out_dir=out_dir, limit=limit, temperature=temperature, seed=seed,
-                n_bootstrap=n_bootstrap, device=device, include_path=include_path,
-                evaluate_options=options,
-            )
+        plugin = load_framework(framework)
+        card_path = audit_in_framework(
+            framework, contract_path, out_dir=out_dir, loaded=loaded,
+            data={"dataset": dataset, "task": task}.get(plugin.data_option), model=model,
+            n=n, oracle=oracle, temperature=temperature, limit=limit, seed=seed,
+            n_bootstrap=n_bootstrap, judge_model=judge_model, model_args=model_args,
+            device=device, batch_size=batch_size, apply_chat_template=apply_chat_template,
+            include_path=include_path,
+        )  # fmt: skip
         card = load_scorecard(card_path)
     report = out_dir / "report.html"
     atomic_write_text(report, render_html(card))
@@ -171,10 +146,3 @@ def audit(
         render_terminal(card)
     click.echo(f"wrote {card_path} and {report}", err=True)
 
-
-def _relative_to(contract_path: Path, value: str | None) -> str | None:
-    """A data set path from the contract's audit section, resolved against the contract."""
-    if value is None:
-        return None
-    candidate = contract_path.parent / value
-    return str(candidate) if candidate.exists() else value

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..contract import contract_json_schema, load_contract, verify_lock, write_lock
+from ..contract import contract_json_schema, load_contract
+from ..lock import verify_lock, write_lock
 from ._base import fail
 
 __all__ = ["lock", "schema", "validate", "verify"]

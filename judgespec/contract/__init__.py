@@ -3,16 +3,6 @@
 from ._fingerprint import canonical_form, fingerprint, text_hash
 from ._gate import Gate
 from ._load import ContractTexts, LoadedContract, load_contract, load_contract_text
-from ._lock import (
-    LockDrift,
-    lock_path_for,
-    make_lock,
-    read_lock,
-    register_revision_resolver,
-    resolve_revision,
-    verify_lock,
-    write_lock,
-)
 from ._model import (
     TEMPLATE_VARIABLES,
     AuditSection,
@@ -35,6 +25,7 @@ from ._model import (
     VerdictConstraint,
 )
 from ._schema import contract_json_schema, shipped_contract_schema
+from ._selection import selection_options
 from ._template import DEFAULT_BUDGET, RenderBudget, render_template, template_variables
 
 __all__ = [
@@ -47,7 +38,6 @@ __all__ = [
     "JudgeContract",
     "JudgeModel",
     "LoadedContract",
-    "LockDrift",
     "LogprobProtocol",
     "PairLabels",
     "PairwiseEscalation",
@@ -68,15 +58,9 @@ __all__ = [
     "fingerprint",
     "load_contract",
     "load_contract_text",
-    "lock_path_for",
-    "make_lock",
-    "read_lock",
-    "register_revision_resolver",
     "render_template",
-    "resolve_revision",
+    "selection_options",
     "shipped_contract_schema",
     "template_variables",
     "text_hash",
-    "verify_lock",
-    "write_lock",
 ]

@@ -10,8 +10,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .._errors import ContractError
-from ._backend_args import check_model_args
+from .._errors import ContractError, JudgespecError
+from ..backends import backend_names, check_model_args, get_backend
+from ..metrics import METRIC_NAMES
 from ._model import JudgeContract
 from ._template import DEFAULT_BUDGET, render_template, template_variables
 from ._yaml import LineMap, load_yaml, read_text
@@ -236,12 +237,30 @@ def _line_of(lines: LineMap, path: tuple[str | int, ...]) -> int:
 
 
 def _check_model_args(contract: JudgeContract, name: str, lines: LineMap) -> None:
-    """Each judge's ``model_args`` against its backend's schema (no model is loaded)."""
+    """Each judge's backend is registered and its ``model_args`` fit the backend's model.
+
+    Nothing is loaded: the backend's record (:mod:`judgespec.backends`) carries the
+    ``model_args`` model.
+    """
     prefixes: list[tuple[str | int, ...]] = (
         [("judge",)] if contract.judge is not None else [("panel", "judges", i) for i in range(len(contract.judges))]
     )
     for prefix, judge in zip(prefixes, contract.judges, strict=True):
-        problem = check_model_args(judge.backend, judge.model_args)
+        try:
+            spec = get_backend(judge.backend)  # shipped names are known without a scan
+        except JudgespecError as exc:
+            path: tuple[str | int, ...] = (*prefix, "backend")
+            names = backend_names()
+            hint = difflib.get_close_matches(judge.backend, names, n=1)
+            maybe = f" (did you mean '{hint[0]}'?)" if hint else ""
+            reason = (
+                f"unknown backend {judge.backend[:60]!r}{maybe}; registered: {', '.join(names)}; a backend "
+                "from another package registers under the 'judgespec.backends' entry points once installed"
+                if judge.backend not in names
+                else str(exc)  # an installed record that cannot be loaded
+            )
+            raise ContractError(f"{name}:{_line_of(lines, path)}: {_loc_text(path)}: {reason}") from None
+        problem = check_model_args(spec, judge.model_args)
         if problem is None:
             continue
         key, message = problem
@@ -253,8 +272,6 @@ def _check_gates(contract: JudgeContract, name: str, lines: LineMap) -> None:
     """Every gate names a scorecard metric (a misspelt one would fail every audit)."""
     if not contract.gates:
         return
-    from ._metric_names import METRIC_NAMES
-
     for i, gate in enumerate(contract.gates):
         if gate.metric in METRIC_NAMES:
             continue

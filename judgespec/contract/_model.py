@@ -90,8 +90,8 @@ class JudgeModel(_Strict):
 
     model: str = Field(min_length=1)
     """Model id as the backend knows it (a hub id, a local path, an API model name, or ``smollm2-135m-instruct`` for the embedded judge)."""
-    backend: Literal["transformers", "inspect", "lmeval", "replay"] = "transformers"
-    """Which backend runs the judge: in-process transformers, any Inspect model, lm-eval's HFLM/VLLM, or recorded verdicts."""
+    backend: str = Field(default="transformers", min_length=1, max_length=100)
+    """Which backend runs the judge, by its registered name: ``transformers`` (in process), ``inspect`` (any Inspect model), ``lmeval`` (lm-eval's HFLM/VLLM), ``replay`` (recorded verdicts), or a backend another package registers. Checked against the registered backends when the contract loads."""
     revision: str | None = None
     """The pin: a commit hash (7-64 hex), a content hash ``sha256:<64 hex>``, or a dated snapshot ``YYYY-MM-DD`` for API models. May be omitted only when the model id itself names a dated snapshot (``gpt-4o-2024-08-06``) or when ``allow_unpinned`` is true."""
     allow_unpinned: bool = False
@@ -99,7 +99,7 @@ class JudgeModel(_Strict):
     decoding: Decoding = Decoding()
     """Decoding parameters."""
     model_args: dict[str, ModelArg] = Field(default_factory=dict)
-    """Backend options that do not change verdicts' meaning (device, dtype, batch size). Part of the fingerprint all the same."""
+    """Backend options that do not change verdicts' meaning (device, dtype, batch size), checked against the backend's ``model_args`` model when the contract loads. Part of the fingerprint all the same."""
     label: str | None = None
     """A short name for this judge inside a panel."""
 

@@ -4,20 +4,20 @@ A backend does two things: ``generate`` text for chat requests (optionally with 
 logprobs), and ``score_next_tokens``: the log-probabilities of a fixed set of next
 tokens after a chat request plus an answer prefix (the logprob-expected protocol).
 
-Backends register by name with :func:`register_backend`; third-party packages (and
-judgespec's own Inspect and lm-eval adapters, which the core never imports) register
-through the ``judgespec.backends`` entry point group, whose entry point name is the
-backend name and whose value is a factory ``(JudgeModel) -> JudgeBackend``.
+Every backend has one registration record in :mod:`judgespec.backends` (factory,
+revision resolver, extra to install, ``model_args`` model); :func:`make_backend` builds
+the one a judge names from its record. :func:`register_backend` registers a factory in
+this process (a test double, a notebook's own backend); packages register records
+through the ``judgespec.backends`` entry-point group.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from .._errors import BackendError
+from ..backends import _REGISTERED, backend_names, get_backend, register_factory
 
 if TYPE_CHECKING:
     from ..contract import JudgeModel
@@ -123,13 +123,43 @@ class JudgeBackend(Protocol):
 
 
 BackendFactory = Callable[["JudgeModel"], JudgeBackend]
-_REGISTRY: dict[str, BackendFactory] = {}
-_ENTRY_POINT_GROUP = "judgespec.backends"
-_EXTRA_OF = {"transformers": "hf", "inspect": "inspect", "lmeval": "lmeval"}
+
+
+class _Factories(MutableMapping[str, BackendFactory]):
+    """The factories registered in this process, a view of :mod:`judgespec.backends`.
+
+    Setting a name is :func:`register_backend`; deleting it drops the in-process record,
+    so the shipped or installed record of that name applies again.
+    """
+
+    def __getitem__(self, name: str) -> BackendFactory:
+        factory = _REGISTERED[name].factory
+        if not callable(factory):
+            raise KeyError(name)
+        return factory
+
+    def __setitem__(self, name: str, factory: BackendFactory) -> None:
+        register_factory(name, factory)
+
+    def __delitem__(self, name: str) -> None:
+        del _REGISTERED[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(_REGISTERED))
+
+    def __len__(self) -> int:
+        return len(_REGISTERED)
+
+
+_REGISTRY: MutableMapping[str, BackendFactory] = _Factories()
 
 
 def register_backend(name: str) -> Callable[[BackendFactory], BackendFactory]:
-    """Decorator: register a backend factory under ``name``."""
+    """Decorator: make a factory build backend ``name`` in this process.
+
+    A shipped backend keeps the rest of its record (``model_args`` model, resolver);
+    a new name gets a record that accepts any ``model_args``.
+    """
 
     def decorate(factory: BackendFactory) -> BackendFactory:
         _REGISTRY[name] = factory
@@ -138,34 +168,12 @@ def register_backend(name: str) -> Callable[[BackendFactory], BackendFactory]:
     return decorate
 
 
-def _load_entry_point(name: str) -> BackendFactory | None:
-    for ep in entry_points(group=_ENTRY_POINT_GROUP):
-        if ep.name == name:
-            factory: BackendFactory = ep.load()
-            return factory
-    return None
-
-
 def available_backends() -> list[str]:
-    """Names of the registered backends and the installed entry points."""
-    names = set(_REGISTRY) | {ep.name for ep in entry_points(group=_ENTRY_POINT_GROUP)}
-    return sorted(names)
+    """Names of the registered backends (shipped, registered here, installed entry points)."""
+    return backend_names()
 
 
 def make_backend(judge: JudgeModel) -> JudgeBackend:
-    """Instantiate the backend a judge names (registered or from an entry point)."""
-    factory = _REGISTRY.get(judge.backend)
-    if factory is None:
-        try:
-            factory = _load_entry_point(judge.backend)
-        except ImportError as exc:
-            extra = _EXTRA_OF.get(judge.backend, judge.backend)
-            raise BackendError(
-                f"backend '{judge.backend}' could not be imported ({exc}); "
-                f"pip install 'judgespec[{extra}]'"
-            ) from None
-    if factory is None:
-        raise BackendError(
-            f"unknown backend '{judge.backend}'; available: {', '.join(available_backends()) or 'none'}"
-        )
-    return factory(judge)
+    """Build the backend a judge names, from its record (a missing extra is named)."""
+    backend: JudgeBackend = get_backend(judge.backend).load_factory()(judge)
+    return backend

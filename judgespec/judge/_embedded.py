@@ -10,9 +10,10 @@ hash keyed by path, size and modification time.
 a plain safetensors copy under ``<cache dir>/models/smollm2-<hash12>/`` (the cache dir
 is ``$JUDGESPEC_CACHE_DIR`` or the user cache dir); later loads read that copy.
 
-This module also registers the ``transformers`` backend's revision resolver: the
-embedded model resolves to its GGUF hash, a local model directory to the content hash
-of its weight files, and a hub id to nothing (the declared revision stands).
+:func:`resolve_transformers_revision` is the ``transformers`` backend's revision resolver
+(named by its record in :mod:`judgespec.backends`): the embedded model resolves to its
+GGUF hash, a local model directory to the content hash of its weight files, and a hub
+id to nothing (the declared revision stands).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import BackendError
-from ..contract import JudgeModel, register_revision_resolver
+from ..contract import JudgeModel
 from ._paths import cache_dir
 
 __all__ = [
@@ -251,6 +252,3 @@ def resolve_local_revision(judge: JudgeModel, *, path_arg: str = "path") -> str 
 def resolve_transformers_revision(judge: JudgeModel) -> str | None:
     """The ``transformers`` backend's actual revision of a judge (None: a hub id)."""
     return resolve_local_revision(judge, path_arg="path")
-
-
-register_revision_resolver("transformers", resolve_transformers_revision)

@@ -372,7 +372,7 @@ def _read_framework_source(
 ) -> tuple[JudgedSet, ContrastJudge]:
     from judgespec._plugins import load_source_tables
     from judgespec.audit import CandidatesTable, ComparisonsTable
-    from judgespec.pipeline import selection_options
+    from judgespec.contract import selection_options
 
     reader = load_source_tables(kind, purpose=f"Contrasting {'an Inspect log' if kind == 'inspect-log' else 'lm-eval samples'}")
     rows = reader(p)

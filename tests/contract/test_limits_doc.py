@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from judgespec.audit import METRIC_NAMES
+from judgespec.backends import BUILTIN_BACKENDS, MAX_BATCH
 from judgespec.contract import DEFAULT_BUDGET
-from judgespec.contract._backend_args import BACKEND_ARGS, MAX_BATCH
 from judgespec.contract._model import MAX_SEED
 from judgespec.contract._yaml import MAX_BYTES, MAX_DEPTH, MAX_INT_CHARS
 
@@ -28,9 +28,9 @@ def test_the_doc_states_every_number() -> None:
 
 
 def test_the_doc_names_every_checked_backend_key() -> None:
-    for backend, (checks, _open, _required) in BACKEND_ARGS.items():
+    for backend, spec in BUILTIN_BACKENDS.items():
         row = next(line for line in DOC.splitlines() if line.startswith(f"| `{backend}` |"))
-        for key in checks:
+        for key in spec.model_args.model_fields:
             assert f"`{key}`" in row, (backend, key)
 
 

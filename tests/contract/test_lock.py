@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from judgespec import LockError
-from judgespec.contract import lock_path_for, verify_lock, write_lock
+from judgespec.lock import lock_path_for, verify_lock, write_lock
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -61,8 +61,11 @@ def test_registered_under_the_package_namespace():
 def test_entry_points_are_declared():
     inspect_eps = {ep.name: ep.value for ep in entry_points(group="inspect_ai")}
     assert inspect_eps.get("judgespec_inspect") == "judgespec_inspect._registry"
-    backend_eps = {ep.name: ep.value for ep in entry_points(group="judgespec.backends")}
-    assert backend_eps.get("inspect") == "judgespec_inspect._backend:make_backend"
+    from judgespec.backends import get_backend
+
+    assert get_backend("inspect").factory == "judgespec_inspect._backend:make_backend"
+    framework_eps = {ep.name: ep.value for ep in entry_points(group="judgespec.frameworks")}
+    assert framework_eps.get("inspect") == "judgespec_inspect._cli:FRAMEWORK"
 
 
 def test_test_data_is_what_its_generator_writes(data_dir: Path):
@@ -108,11 +111,11 @@ def test_without_inspect_the_backend_registry_names_the_extra():
     done = _run(
         "from judgespec.contract import JudgeModel\n"
         "from judgespec.judge import make_backend\n"
-        "from judgespec import BackendError\n"
+        "from judgespec import MissingExtraError\n"
         "j = JudgeModel(model='openai/gpt-4o-2024-08-06', backend='inspect')\n"
         "try:\n"
         "    make_backend(j)\n"
-        "except BackendError as exc:\n"
+        "except MissingExtraError as exc:\n"
         "    print(exc)\n"
     )
     assert done.returncode == 0, done.stderr

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from judgespec import BackendError
-from judgespec.contract import JudgeModel, load_contract, load_contract_text, make_lock
+from judgespec.contract import JudgeModel, load_contract, load_contract_text
 from judgespec.judge import (
     EMBEDDED_MODEL_ID,
     _embedded,
@@ -23,6 +23,7 @@ from judgespec.judge import (
     load_embedded,
     make_backend,
 )
+from judgespec.lock import make_lock
 
 REPO = Path(__file__).resolve().parents[2]
 SPECS = {

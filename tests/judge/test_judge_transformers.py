@@ -11,7 +11,7 @@ import yaml
 from judge_doubles import LOGPROB, PAIRWISE, POINTWISE, contract, rows
 
 from judgespec import BackendError, MissingExtraError
-from judgespec.contract import JudgeModel, load_contract_text, resolve_revision
+from judgespec.contract import JudgeModel, load_contract_text
 from judgespec.judge import (
     ChatMessage,
     GenerateRequest,
@@ -21,6 +21,7 @@ from judgespec.judge import (
     make_backend,
 )
 from judgespec.judge._prefix import plan_prefixes
+from judgespec.lock import resolve_revision
 
 torch = pytest.importorskip("torch", reason="the transformers backend needs torch (the hf extra)")
 

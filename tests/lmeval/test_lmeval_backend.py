@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from judgespec import BackendError, load_contract
-from judgespec.contract import JudgeModel, load_contract_text, resolve_revision
+from judgespec.contract import JudgeModel, load_contract_text
 from judgespec.judge import (
     ChatMessage,
     GenerateRequest,
@@ -17,6 +17,7 @@ from judgespec.judge import (
     judge_candidates,
     make_backend,
 )
+from judgespec.lock import resolve_revision
 
 MESSAGES = (ChatMessage("system", "Be brief."), ChatMessage("user", "What is 2 + 3?"))
 

@@ -100,6 +100,8 @@ def test_compiled_yaml_loads_as_best_of_n_task(
     assert task.higher_is_better()["recovery"] is True
     assert task.higher_is_better()["exact_match"] is True
     assert task.higher_is_better()["pass@3"] is True
+    # the audit metrics' directions are judgespec.metrics', lower-is-better ones included
+    assert task.higher_is_better()["regret"] is False and task.higher_is_better()["tie_rate"] is False
     assert task.higher_is_better()["regret"] is False
     assert task.audit_settings.n == 3
 

@@ -6,26 +6,25 @@ wrote it. :func:`verify_lock` recomputes all of it and lists every difference, s
 fails loudly and says what drifted ("template edited", "revision changed", ...).
 
 Resolving a revision means asking the backend what the model actually is now (for the
-embedded judge: the content hash of its weights file). Backends register resolvers with
-:func:`register_revision_resolver`; without one, the declared revision is the resolved one.
+embedded judge: the content hash of its weights file). Each backend's record
+(:class:`judgespec.backends.BackendSpec`) names its resolver, imported only when a
+judge of that backend is locked; a backend without one keeps the declared revision, so
+locking an ``inspect`` judge imports no framework. This module sits above both the
+contract and the backend registry.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import import_module
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from .._errors import ContractError, LockError
-from .._version import __version__
-from ._fingerprint import fingerprint, text_hash
-from ._load import LoadedContract, load_contract
-from ._model import JudgeModel
-from ._yaml import read_bounded
+from ._errors import ContractError, LockError
+from ._version import __version__
+from .backends import get_backend
+from .contract import JudgeModel, LoadedContract, fingerprint, load_contract, text_hash
+from .contract._yaml import read_bounded
 
 __all__ = [
     "LOCK_VERSION",
@@ -33,7 +32,6 @@ __all__ = [
     "lock_path_for",
     "make_lock",
     "read_lock",
-    "register_revision_resolver",
     "resolve_revision",
     "verify_lock",
     "write_lock",
@@ -41,34 +39,10 @@ __all__ = [
 
 LOCK_VERSION = 1
 
-RevisionResolver = Callable[[JudgeModel], "str | None"]
-_RESOLVERS: dict[str, RevisionResolver] = {}
-
-
-def register_revision_resolver(backend: str, resolver: RevisionResolver) -> None:
-    """Register how a backend resolves a judge's actual revision (None: cannot tell)."""
-    _RESOLVERS[backend] = resolver
-
-
-def _ensure_resolver(backend: str) -> None:
-    """Import the module that registers ``backend``'s resolver, if it is installed."""
-    if backend in _RESOLVERS:
-        return
-    if backend == "transformers":
-        import_module("judgespec.judge._embedded")
-        return
-    for ep in entry_points(group="judgespec.backends"):
-        if ep.name == backend:
-            try:
-                import_module(ep.value.split(":")[0])
-            except ImportError:  # the framework is not installed: the declared pin stands
-                return
-
 
 def resolve_revision(judge: JudgeModel) -> str | None:
-    """The judge's actual revision as the backend sees it, or the declared one."""
-    _ensure_resolver(judge.backend)
-    resolver = _RESOLVERS.get(judge.backend)
+    """The judge's actual revision as its backend sees it, or the declared one."""
+    resolver = get_backend(judge.backend).load_resolver()
     if resolver is not None:
         resolved = resolver(judge)
         if resolved is not None:
