@@ -29,10 +29,10 @@ from judgespec import JudgespecError
 
 from ._compile import compile_config, write_task_yaml
 from ._deps import require_lm_eval
-from ._metrics import RECORD_METRIC
 from ._records import verdicts_of, with_verdicts
 from ._samples import docs_from_samples
-from ._scoring import judge_sample_docs, score_from_lmeval_samples
+from ._score_samples import judge_sample_docs, score_from_lmeval_samples
+from ._task_metrics import RECORD_METRIC
 
 if TYPE_CHECKING:
     from judgespec.judge import JudgeBackend

@@ -1,6 +1,6 @@
 """Real lm-eval runs with the scripted policy and judge, pinned against hand computation.
 
-The scripted policy answers ``"The answer is {exact + offset}."`` with offsets 0, 1, 0, 2
+The scripted policy answers ``"The answer is {exact + offset}."`` with offsets 0, 1, 0, 5
 for the four repeats; the digit judge scores ``1 + d % 5`` for the last digit ``d`` (a 9
 is a parse failure). The ``expected`` fixture (conftest) computes the metrics from those
 rules and the design document's definitions, by code that shares nothing with judgespec.
@@ -17,9 +17,9 @@ import pytest
 
 import judgespec_lmeval as jl
 from judgespec import load_contract
+from judgespec._scripted import ARITHMETIC_OFFSETS
 from judgespec.pipeline import score_tables
 from judgespec_lmeval import AUDIT_METRICS
-from judgespec_lmeval._testing import ARITHMETIC_OFFSETS
 
 N = 4
 TASK = "arith_judgespec_digit-judge_n4"
@@ -154,7 +154,7 @@ def test_custom_process_results_gives_graded_oracle(
     digit_judge: Any,
     hand: Any,
 ) -> None:
-    from judgespec_lmeval._testing import number_results
+    from judgespec_lmeval._scripted import number_results
 
     config = {
         **{k: v for k, v in arith_task_config.items() if k != "filter_list"},
@@ -175,7 +175,7 @@ def test_custom_process_results_gives_graded_oracle(
         n_bootstrap=0,
     )
     (compiled,) = (tmp_path / "tasks").glob("*.yaml")
-    assert "process_results: !function 'judgespec_lmeval._testing.number_results'" in compiled.read_text(encoding="utf-8")
+    assert "process_results: !function 'judgespec_lmeval._scripted.number_results'" in compiled.read_text(encoding="utf-8")
     samples = jl.read_lmeval_samples(tmp_path / "lmeval")
     assert samples.filter == "none"
     for record in samples.records:
