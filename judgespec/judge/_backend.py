@@ -123,6 +123,7 @@ class JudgeBackend(Protocol):
 
 
 BackendFactory = Callable[["JudgeModel"], JudgeBackend]
+"""What a backend registration provides: a function from the contract's judge model to a backend."""
 _REGISTRY: dict[str, BackendFactory] = {}
 _ENTRY_POINT_GROUP = "judgespec.backends"
 _EXTRA_OF = {"transformers": "hf", "inspect": "inspect", "lmeval": "lmeval"}
