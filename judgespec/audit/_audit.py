@@ -316,7 +316,6 @@ def prompt_statistics(args: _Args) -> PromptStatistics:
         selection_prompts=int(np.count_nonzero(selection.selection_prompts)),
         has_comparisons=args.comparisons is not None,
         has_samples=table.judge_samples is not None,
-        parse_recorded=table.parse_failure_recorded,
     )
     return PromptStatistics(stats, index, ctx, selection, el, judged, ties, tie_column)
 
