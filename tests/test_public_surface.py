@@ -8,9 +8,11 @@ removing or renaming an export shows up as a diff there.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.util
 import pkgutil
+import re
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -101,3 +103,24 @@ def test_api_reference_names_every_export() -> None:
         assert module_name in sections, f"docs/api.md has no section for {module_name}"
         missing = [n for n in module.__all__ if f"| `{n}` |" not in sections[module_name]]
         assert not missing, f"docs/api.md does not document {module_name}: {missing}"
+
+
+_NUMPY_SECTION = re.compile(
+    r"^\s*(Parameters|Returns|Yields|Raises|Notes|References|Examples|Attributes)\n\s*-{3,}\s*$",
+    re.MULTILINE,
+)
+
+
+def test_one_docstring_style() -> None:
+    """Function and class docstrings use Google sections (``Args:``, ``Returns:``, ...),
+    the style Inspect reads task arguments from; numpy-style underlined sections are
+    not mixed in (module docstrings may still title their prose sections)."""
+    offenders = []
+    for root in (REPO / "judgespec", REPO / "adapters"):
+        for path in sorted(root.rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                    doc = ast.get_docstring(node, clean=True) or ""
+                    if _NUMPY_SECTION.search(doc):
+                        offenders.append(f"{path.relative_to(REPO)}:{node.lineno} {node.name}")
+    assert not offenders, f"numpy-style docstring sections (use Args:/Returns:/Notes:): {offenders}"
