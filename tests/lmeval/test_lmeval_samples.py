@@ -144,6 +144,7 @@ def test_missing_samples(tmp_path: Path) -> None:
         jl.read_lmeval_samples(tmp_path)
 
 
+@pytest.mark.slow  # the lm-eval CLI in a subprocess (its start-up alone is most of the time)
 def test_lm_eval_cli_runs_compiled_task(
     tmp_path: Path, arith_task_yaml: Path, digit_contract: Path, digit_judge: Any, expected: dict[str, float]
 ) -> None:
