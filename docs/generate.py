@@ -1,11 +1,16 @@
-"""Generate docs/contract-reference.md (from the JSON Schema) and docs/cli.md (from --help).
+"""Generate docs/contract-reference.md (from the JSON Schema), docs/cli.md (from --help)
+and docs/api.md (from the public modules' ``__all__`` and docstrings).
 
-Run ``python docs/generate.py`` after changing the contract model or the CLI;
-``tests/test_docs.py`` fails when the committed files are stale.
+Run ``python docs/generate.py`` after changing the contract model, the CLI or a public
+module's exports; ``tests/test_docs.py`` fails when the committed files are stale.
 """
 
 from __future__ import annotations
 
+import ast
+import importlib
+import inspect
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -114,7 +119,88 @@ def cli_reference() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-GENERATED = {"contract-reference.md": contract_reference, "cli.md": cli_reference}
+PUBLIC_MODULES: tuple[str, ...] = (
+    "judgespec",
+    "judgespec.contract",
+    "judgespec.judge",
+    "judgespec.audit",
+    "judgespec.scorecard",
+    "judgespec.pipeline",
+    "judgespec.cli",
+    "judgespec.demo",
+    "judgespec_inspect",
+    "judgespec_lmeval",
+)
+"""Every module whose ``__all__`` is public API (the adapters need their extras)."""
+
+
+def attribute_docstrings(module_name: str) -> dict[str, str]:
+    """``NAME = value`` followed by a string literal, anywhere in the module's package.
+
+    Constants carry no ``__doc__`` of their own; their documentation is the string
+    literal under the assignment (the convention pydantic and Sphinx read too).
+    """
+    module = importlib.import_module(module_name)
+    root = Path(inspect.getfile(module)).parent
+    files = sorted(root.rglob("*.py")) if Path(inspect.getfile(module)).name == "__init__.py" else [Path(inspect.getfile(module))]
+    out: dict[str, str] = {}
+    for path in files:
+        body = ast.parse(path.read_text(encoding="utf-8")).body
+        for node, after in itertools.pairwise(body):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+            if not (isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant) and isinstance(after.value.value, str)):
+                continue
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    out.setdefault(target.id, after.value.value)
+    return out
+
+
+def export_doc(module_name: str, name: str, attributes: dict[str, str]) -> tuple[str, str]:
+    """(kind, docstring) of one export; the docstring is "" when it has none of its own."""
+    obj = getattr(importlib.import_module(module_name), name)
+    if inspect.isclass(obj):
+        kind = "exception" if issubclass(obj, BaseException) else "class"
+        doc = obj.__dict__.get("__doc__") or ""
+        if doc.startswith(f"{obj.__name__}("):  # a dataclass's generated signature, not prose
+            doc = ""
+    elif isinstance(obj, click.Command):
+        kind, doc = "click command", obj.help or ""
+    elif inspect.isroutine(obj):
+        kind, doc = "function", getattr(obj, "__doc__", None) or ""
+    else:
+        kind = "type alias" if type(obj).__module__ in ("typing", "collections.abc") else "constant"
+        doc = attributes.get(name, "")
+    return kind, inspect.cleandoc(doc) if doc else ""
+
+
+def _summary(doc: str) -> str:
+    first = doc.split("\n\n", 1)[0]
+    return " ".join(first.split()).replace("|", "\\|")
+
+
+def api_reference() -> str:
+    """docs/api.md: every public module's exports, with the first paragraph of their docs."""
+    lines = [
+        "# Python API",
+        "",
+        "Generated from each public module's `__all__` and docstrings by",
+        "`python docs/generate.py`; do not edit by hand. Everything else (modules and names",
+        "with a leading underscore) is private and may change without notice.",
+        "",
+    ]
+    for module_name in PUBLIC_MODULES:
+        module = importlib.import_module(module_name)
+        attributes = attribute_docstrings(module_name)
+        lines += [f"## `{module_name}`", "", "| name | kind | summary |", "|---|---|---|"]
+        for name in sorted(module.__all__, key=str.lower):
+            kind, doc = export_doc(module_name, name, attributes)
+            lines.append(f"| `{name}` | {kind} | {_summary(doc)} |")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+GENERATED = {"contract-reference.md": contract_reference, "cli.md": cli_reference, "api.md": api_reference}
 
 
 def main() -> int:

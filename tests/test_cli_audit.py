@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 CONTRACT = REPO / "tests" / "inspect" / "data" / "digit_judge.yaml"
 DATASET = REPO / "tests" / "inspect" / "data" / "arithmetic.jsonl"
@@ -18,6 +20,7 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # the judgespec CLI driving a real Inspect eval, then the offline audit
 def test_audit_through_inspect_then_offline_on_its_candidates(tmp_path: Path) -> None:
     out = tmp_path / "inspect"
     proc = run(
@@ -57,6 +60,7 @@ def test_audit_needs_its_framework_inputs(tmp_path: Path) -> None:
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
 
 
+@pytest.mark.slow  # the judgespec CLI driving a real Inspect eval from the contract's defaults
 def test_audit_section_supplies_defaults(tmp_path: Path) -> None:
     """Options left out come from the contract's audit section (relative to the contract)."""
     import shutil

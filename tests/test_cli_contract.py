@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -30,6 +32,7 @@ def test_schema_prints_json() -> None:
     assert json.loads(proc.stdout)["title"] == "JudgeContract"
 
 
+@pytest.mark.slow  # four CLI processes; the same lock/verify/drift in-process: tests/contract/test_lock.py
 def test_lock_verify_and_drift(tmp_path: Path) -> None:
     shutil.copytree(REPO / "specs", tmp_path / "specs")
     contract = tmp_path / "specs" / "pointwise-1-10.yaml"

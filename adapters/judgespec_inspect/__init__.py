@@ -28,12 +28,11 @@ from ._cli import run_inspect_audit, score_from_inspect_log, tables_from_inspect
 from ._errors import AuditArgumentError, AuditContractError, JudgeUnavailableError
 from ._hook import ScorecardHook
 from ._log import SCORECARD_KEY, audit_rows_from_log, score_log, store_scorecard, stored_scorecard
-from ._metric import selection_metrics
 from ._records import AuditRows
-from ._scorer import judge_selection, prepare_judge
+from ._selection_metric import selection_metrics
+from ._selection_scorer import judge_selection, prepare_judge
 from ._solver import bon_candidates, repeat_candidates
 from ._task import bon_audit, load_audit_dataset
-from ._testing import ScriptedModelAPI
 from ._wrap import audit_task
 
 __all__ = [
@@ -44,7 +43,6 @@ __all__ = [
     "InspectBackend",
     "JudgeUnavailableError",
     "ScorecardHook",
-    "ScriptedModelAPI",
     "audit_rows_from_log",
     "audit_task",
     "bon_audit",

@@ -6,15 +6,15 @@ not load, a judge that cannot be built) are therefore both judgespec errors (cau
 the ``judgespec`` CLI and by callers that know judgespec) and Inspect prerequisite
 errors (one line under ``inspect eval`` and ``inspect eval-set``).
 
-``PrerequisiteError`` is not exported by a public Inspect module; the import below is
-the one place that names its private home.
+``PrerequisiteError`` is not exported by a public Inspect module; it comes through
+:mod:`judgespec_inspect._compat`.
 """
 
 from __future__ import annotations
 
-from inspect_ai._util.error import PrerequisiteError
-
 from judgespec import BackendError, ContractError, JudgespecError
+
+from ._compat import PrerequisiteError
 
 __all__ = ["AuditArgumentError", "AuditContractError", "JudgeUnavailableError", "PrerequisiteError"]
 

@@ -53,7 +53,7 @@ from judgespec.scorecard import Scorecard, parse_scorecard
 from ._contracts import contract_from_canonical, resolve_contract
 from ._oracle import utility_of
 from ._records import ORDER_KEY, AuditRows, records_of, rows_from_records
-from ._scoring import AuditSettings, scorecard_from_rows
+from ._scorecard_rows import AuditSettings, scorecard_from_rows
 from ._task import AUDIT_METADATA_KEY
 
 __all__ = [

@@ -22,7 +22,7 @@ def _probe() -> None:
 
 @lru_cache(maxsize=1)
 def _inspect_adds_namespace() -> bool:
-    from inspect_ai._util.registry import registry_name
+    from ._compat import registry_name
 
     return registry_name(_probe, "x") == f"{PACKAGE}/x"
 

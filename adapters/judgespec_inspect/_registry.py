@@ -6,11 +6,11 @@ the scorecard hook and the offline model provider ``judgespec-scripted``.
 """
 
 from ._hook import ScorecardHook
-from ._metric import selection_metrics
-from ._scorer import judge_selection, prepare_judge
+from ._scripted import ScriptedModelAPI
+from ._selection_metric import selection_metrics
+from ._selection_scorer import judge_selection, prepare_judge
 from ._solver import bon_candidates, repeat_candidates
 from ._task import bon_audit
-from ._testing import ScriptedModelAPI
 
 __all__ = [
     "ScorecardHook",

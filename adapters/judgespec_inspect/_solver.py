@@ -46,13 +46,9 @@ def _check_n(where: str, n: object) -> int:
 
 def effective_config(model_config: GenerateConfig) -> GenerateConfig:
     """The generate config in force for the active model: eval/task config over the model's own."""
-    try:  # Inspect does not export the active generate config
-        from inspect_ai.model._generate_config import active_generate_config
+    from ._compat import active_generate_config  # Inspect does not export it
 
-        active = active_generate_config()
-    except ImportError:  # pragma: no cover - depends on the Inspect version
-        return model_config
-    return model_config.merge(active)
+    return model_config.merge(active_generate_config())
 
 
 def configured_seed(model_config: GenerateConfig) -> int | None:

@@ -23,12 +23,12 @@ from judgespec import LoadedContract
 
 from ._contracts import canonical_form, contract_ref
 from ._errors import AuditArgumentError
-from ._metric import selection_metrics
 from ._names import registered
 from ._oracle import resolve_oracle
 from ._params import check_int, check_number, check_text
 from ._records import with_order
-from ._scorer import judge_selection, prepare_judge
+from ._selection_metric import selection_metrics
+from ._selection_scorer import judge_selection, prepare_judge
 from ._solver import bon_candidates
 
 __all__ = [

@@ -25,10 +25,10 @@ from judgespec import LoadedContract
 
 from ._contracts import contract_ref
 from ._errors import AuditArgumentError
-from ._metric import selection_metrics
 from ._oracle import ORACLE_NAMES, resolve_oracle
 from ._params import check_choice, check_int, check_text
-from ._scorer import judge_selection, prepare_judge
+from ._selection_metric import selection_metrics
+from ._selection_scorer import judge_selection, prepare_judge
 from ._solver import bon_candidates, repeat_candidates
 from ._task import audit_metadata, check_audit_options, ordered_dataset
 
@@ -39,7 +39,7 @@ _MODES = ("auto", "choices", "repeat")
 
 
 def _name(obj: object) -> str:
-    from inspect_ai._util.registry import is_registry_object, registry_unqualified_name
+    from ._compat import is_registry_object, registry_unqualified_name
 
     return registry_unqualified_name(obj) if is_registry_object(obj) else type(obj).__name__
 
@@ -49,7 +49,7 @@ def _steps(solver: Solver) -> list[Solver]:
 
 
 def _plain_generate(step: Solver) -> bool:
-    from inspect_ai._util.registry import is_registry_object, registry_params
+    from ._compat import is_registry_object, registry_params
 
     if not is_registry_object(step) or _name(step) != "generate":
         return False

@@ -23,7 +23,7 @@ from ._compile import CompiledTask, compile_config, write_task_yaml
 from ._records import candidate_rows, comparison_rows
 from ._run import run_lmeval_audit
 from ._samples import LmevalSamples, read_lmeval_samples
-from ._scoring import score_from_lmeval_samples, score_samples, tables_from_lmeval_samples
+from ._score_samples import score_from_lmeval_samples, score_samples, tables_from_lmeval_samples
 from ._settings import AUDIT_METRICS, AuditSettings
 
 if TYPE_CHECKING:

@@ -152,7 +152,7 @@ def _task_index(include_path: str | None) -> dict[str, Any]:
 
 def _load_yaml(path: Path) -> dict[str, Any]:
     require_lm_eval("Reading an lm-eval task YAML")
-    from lm_eval.tasks._yaml_loader import load_yaml
+    from ._compat import load_yaml
 
     try:
         config = load_yaml(path, resolve_func=True, recursive=True)

@@ -21,7 +21,7 @@ from judgespec.frameworks import AuditOptions
 
 from ._compile import compile_config, write_task_yaml
 from ._run import run_lmeval_audit
-from ._scoring import score_from_lmeval_samples, tables_from_lmeval_samples
+from ._score_samples import score_from_lmeval_samples, tables_from_lmeval_samples
 
 __all__ = [
     "FRAMEWORK",

@@ -29,10 +29,10 @@ from judgespec import JudgespecError
 
 from ._compile import compile_config, write_task_yaml
 from ._deps import require_lm_eval
-from ._metrics import RECORD_METRIC
 from ._records import verdicts_of, with_verdicts
 from ._samples import docs_from_samples
-from ._scoring import judge_sample_docs, score_from_lmeval_samples
+from ._score_samples import judge_sample_docs, score_from_lmeval_samples
+from ._task_metrics import RECORD_METRIC
 
 if TYPE_CHECKING:
     from judgespec.judge import JudgeBackend
@@ -85,6 +85,17 @@ def _judge_in_place(
         items = [s for s in samples if s["filter"] == filter_name]
         for metric in task.metric_names:
             metrics[f"{metric},{filter_name}"] = aggregation[metric]([s[metric] for s in items])
+
+
+SCRIPTED_MODEL = "judgespec-scripted"
+"""The scripted policy's lm-eval model name (:mod:`judgespec_lmeval._scripted`)."""
+
+
+def _register_scripted_model() -> None:
+    """Register ``judgespec-scripted`` with lm-eval, after lm-eval's own models."""
+    import lm_eval.models  # noqa: F401  (registering before them would hide hf and vllm)
+
+    from . import _scripted  # noqa: F401
 
 
 def _parse_model_args(model_args: str | Mapping[str, Any] | None) -> dict[str, Any]:
@@ -216,6 +227,8 @@ def run_lmeval_audit(
     options = dict(evaluate_options or {})
     _check_options(task_obj, model_args, device, options)
     options.setdefault("bootstrap_iters", 0)
+    if model == SCRIPTED_MODEL:
+        _register_scripted_model()
     tracker = EvaluationTracker(output_path=str(out / "lmeval"))
     results = simple_evaluate(
         model=model,

@@ -10,7 +10,7 @@ target, filters and metric) with three hooks:
 ``process_results``
     Applies the base task's own metric to every candidate (the oracle) and returns the
     document's values of the reported metrics (its record once, under ``recovery``;
-    see :mod:`judgespec_lmeval._metrics`).
+    see :mod:`judgespec_lmeval._task_metrics`).
 ``aggregation``
     The audit metrics aggregate the records with :func:`judgespec.pipeline.score_tables`;
     an undefined value is NaN, never None, so lm-eval groups over compiled tasks work.
@@ -43,8 +43,14 @@ from lm_eval.api.task import ConfigurableTask  # noqa: E402
 from judgespec import ContractError, JudgespecError, load_contract  # noqa: E402
 from judgespec.metrics import higher_is_better  # noqa: E402
 
-from ._filter import judge_docs  # noqa: E402
-from ._metrics import (  # noqa: E402
+from ._judge_step import judge_docs  # noqa: E402
+from ._records import CandidateAnswers, DocCandidates, make_record  # noqa: E402
+from ._settings import (  # noqa: E402
+    AuditSettings,
+    contract_location,
+    settings_from_metadata,
+)
+from ._task_metrics import (  # noqa: E402
     AuditAggregator,
     OracleAggregator,
     RecordScorer,
@@ -52,12 +58,6 @@ from ._metrics import (  # noqa: E402
     oracle_value,
     pass_metrics,
     task_metrics,
-)
-from ._records import CandidateAnswers, DocCandidates, make_record  # noqa: E402
-from ._settings import (  # noqa: E402
-    AuditSettings,
-    contract_location,
-    settings_from_metadata,
 )
 
 if TYPE_CHECKING:

@@ -12,9 +12,6 @@ from numpy.typing import NDArray
 from ._groups import Float, centred, group_mean_rows, group_sum, within_pairs
 from ._selection import Eligible
 
-KAPPA_LABELS = ("first", "second", "tie")
-"""Pairwise labels of kappa: sign(v_i - v_j) > 0, < 0, = 0 for a pair i < j."""
-
 
 def _labels(diff: Float) -> NDArray[np.intp]:
     """0 where diff > 0, 1 where diff < 0, 2 where diff == 0."""

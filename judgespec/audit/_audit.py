@@ -170,63 +170,51 @@ def run_audit(
 ) -> AuditResult:
     """Audit a judge's best-of-n selection: every metric with a cluster-bootstrap interval.
 
-    Parameters
-    ----------
-    candidates
-        The candidates table (oracle utility and judge score per candidate).
-    comparisons
-        Optional pairwise verdicts on the same candidates (position consistency,
-        preference fairness, pairwise accuracy, transitivity). A prompt whose
-        candidates carry no judge score gets selection scores derived from its
-        comparisons (see ``ranking``), so a pairwise judge has recovery, top-1
-        accuracy, regret and a best-of-k curve.
-    tie_policy
-        How the judge's pick is made when its top score is tied: ``expected`` (expected
-        value under uniform random tie-breaking, no RNG), ``first`` or
-        ``first_position`` (first tied candidate in table order), ``random`` or
-        ``seeded_random`` (seeded draw) or ``abstain`` (no pick: the prompt leaves the
-        selection metrics and counts as an abstention; the best-of-k curve then covers
-        the other prompts, resolving ties inside a subset by the expected value). The
-        engine-level ``logprob`` and ``pairwise_escalation`` are accepted and score any
-        tie left as ``expected``.
-    ranking
-        How comparisons become selection scores where candidates have none
-        (:func:`derive_selection_scores`): ``win_share`` (default, the pairwise
-        protocol), ``copeland`` or ``bradley_terry`` (round-robin tournament) or
-        ``knockout``.
-    n_bootstrap
-        Cluster-bootstrap replicates (prompts resampled with replacement); 0 skips the
-        intervals (NaN).
-    seed
-        Seed of the ``random`` tie-breaking and of the bootstrap (two independent numpy
-        ``Generator`` streams spawned from one ``SeedSequence``; no global state). Equal
-        seeds give bit-identical results.
-    confidence
-        Level of the intervals.
-    escalation_margin
-        Prompts whose two highest judge scores differ by at most this much are listed
-        in :attr:`AuditResult.escalations` (0: exact ties only).
-    by
-        A prompt-level metadata column (e.g. ``category``): every metric is also
-        computed within each of its values, with its own cluster-bootstrap interval over
-        that slice's prompts (:attr:`AuditResult.slices`, sorted by value). The column
-        must exist, be constant within each prompt, and have two or more values
-        (:class:`~judgespec.AuditDataError` otherwise).
-    interval
-        Bootstrap interval method: ``studentized`` (bootstrap-t with a linearization
-        standard error per replicate; the default, chosen by the coverage simulation
-        in ``benchmarks/bench_coverage.py``) or ``percentile``. Each metric reports how
-        many replicates were defined (:attr:`MetricEstimate.replicates`).
+    Args:
+        candidates: The candidates table (oracle utility and judge score per candidate).
+        comparisons: Optional pairwise verdicts on the same candidates (position
+            consistency, preference fairness, pairwise accuracy, transitivity). A prompt
+            whose candidates carry no judge score gets selection scores derived from its
+            comparisons (see ``ranking``), so a pairwise judge has recovery, top-1 accuracy,
+            regret and a best-of-k curve.
+        tie_policy: How the judge's pick is made when its top score is tied: ``expected``
+            (expected value under uniform random tie-breaking, no RNG), ``first`` or
+            ``first_position`` (first tied candidate in table order), ``random`` or
+            ``seeded_random`` (seeded draw) or ``abstain`` (no pick: the prompt leaves the
+            selection metrics and counts as an abstention; the best-of-k curve then covers
+            the other prompts, resolving ties inside a subset by the expected value). The
+            engine-level ``logprob`` and ``pairwise_escalation`` are accepted and score any
+            tie left as ``expected``.
+        ranking: How comparisons become selection scores where candidates have none
+            (:func:`derive_selection_scores`): ``win_share`` (default, the pairwise
+            protocol), ``copeland`` or ``bradley_terry`` (round-robin tournament) or
+            ``knockout``.
+        n_bootstrap: Cluster-bootstrap replicates (prompts resampled with replacement); 0
+            skips the intervals (NaN).
+        seed: Seed of the ``random`` tie-breaking and of the bootstrap (two independent
+            numpy ``Generator`` streams spawned from one ``SeedSequence``; no global state).
+            Equal seeds give bit-identical results.
+        confidence: Level of the intervals.
+        escalation_margin: Prompts whose two highest judge scores differ by at most this
+            much are listed in :attr:`AuditResult.escalations` (0: exact ties only).
+        by: A prompt-level metadata column (e.g. ``category``): every metric is also
+            computed within each of its values, with its own cluster-bootstrap interval over
+            that slice's prompts (:attr:`AuditResult.slices`, sorted by value). The column
+            must exist, be constant within each prompt, and have two or more values
+            (:class:`~judgespec.AuditDataError` otherwise).
+        interval: Bootstrap interval method: ``studentized`` (bootstrap-t with a
+            linearization standard error per replicate; the default, chosen by the coverage
+            simulation in ``benchmarks/bench_coverage.py``) or ``percentile``. Each metric
+            reports how many replicates were defined (:attr:`MetricEstimate.replicates`).
 
-    Notes
-    -----
-    The metrics are defined in :mod:`judgespec.audit._metrics` (one function per metric,
-    with formula, tie handling and reference). Per prompt the statistics are reduced to
-    sums; a metric is a function of summed per-prompt statistics, so every bootstrap
-    replicate is a matrix product of resample counts with the per-prompt matrix (Field &
-    Welsh 2007, "Bootstrapping clustered data", JRSS B 69(3); Efron & Tibshirani 1993).
-    Intervals are computed over the replicates where the metric is defined
-    (:func:`judgespec.audit._bootstrap.bootstrap_statistics`).
+    Notes:
+        The metrics are defined in :mod:`judgespec.audit._metrics` (one function per metric,
+        with formula, tie handling and reference). Per prompt the statistics are reduced to
+        sums; a metric is a function of summed per-prompt statistics, so every bootstrap
+        replicate is a matrix product of resample counts with the per-prompt matrix (Field &
+        Welsh 2007, "Bootstrapping clustered data", JRSS B 69(3); Efron & Tibshirani 1993).
+        Intervals are computed over the replicates where the metric is defined
+        (:func:`judgespec.audit._bootstrap.bootstrap_statistics`).
     """
     args = _audit_iv(
         candidates,
@@ -316,7 +304,6 @@ def prompt_statistics(args: _Args) -> PromptStatistics:
         selection_prompts=int(np.count_nonzero(selection.selection_prompts)),
         has_comparisons=args.comparisons is not None,
         has_samples=table.judge_samples is not None,
-        parse_recorded=table.parse_failure_recorded,
     )
     return PromptStatistics(stats, index, ctx, selection, el, judged, ties, tie_column)
 

@@ -285,35 +285,29 @@ def run_contrast(
 ) -> ContrastResult:
     """Compare judges metric by metric with paired differences from one joint bootstrap.
 
-    Parameters
-    ----------
-    sets
-        Two or more judged sets over the same prompts and candidates; the first is the
-        reference that every other judge is compared with.
-    metrics
-        Metric names to contrast (default: :data:`HEADLINE_METRICS`).
-    n_bootstrap, seed, confidence, interval
-        As in :func:`run_audit`. With the same values each judge's own interval here
-        equals its interval in a separate audit (the bootstrap draws the same prompts).
-    intersect
-        Contrast only the candidates every set has (and the comparisons between them),
-        reporting what was dropped; otherwise differing candidate sets are an error.
+    Args:
+        sets: Two or more judged sets over the same prompts and candidates; the first is the
+            reference that every other judge is compared with.
+        metrics: Metric names to contrast (default: :data:`HEADLINE_METRICS`).
+        n_bootstrap, seed, confidence, interval: As in :func:`run_audit`. With the same
+            values each judge's own interval here equals its interval in a separate audit
+            (the bootstrap draws the same prompts).
+        intersect: Contrast only the candidates every set has (and the comparisons between
+            them), reporting what was dropped; otherwise differing candidate sets are an
+            error.
 
-    Notes
-    -----
-    For metric M, judge j and reference r, the difference is d = M_j − M_r, computed on
-    the data and on each bootstrap replicate from the same resampled prompts. Its
-    interval and two-sided p-value come from
-    :func:`judgespec.audit._bootstrap.bootstrap_statistics` (percentile or
-    studentized); the p-values of one judge are Holm-adjusted across the metrics whose
-    difference is defined (:func:`holm_adjust`). A metric undefined for either judge has
-    an undefined difference with the reason.
+    Notes:
+        For metric M, judge j and reference r, the difference is d = M_j − M_r, computed on
+        the data and on each bootstrap replicate from the same resampled prompts. Its
+        interval and two-sided p-value come from
+        :func:`judgespec.audit._bootstrap.bootstrap_statistics` (percentile or
+        studentized); the p-values of one judge are Holm-adjusted across the metrics whose
+        difference is defined (:func:`holm_adjust`). A metric undefined for either judge has
+        an undefined difference with the reason.
 
-    Raises
-    ------
-    AuditDataError
-        When the sets differ in prompts or candidates (without ``intersect``), give one
-        candidate different oracle utilities, or share nothing.
+    Raises:
+        AuditDataError: When the sets differ in prompts or candidates (without
+            ``intersect``), give one candidate different oracle utilities, or share nothing.
     """
     judged, names = _contrast_iv(sets, metrics, intersect)
     if interval not in INTERVAL_METHODS:

@@ -50,20 +50,15 @@ def derive_selection_scores(
 ) -> CandidatesTable:
     """The candidates table with judge scores derived from comparisons where it has none.
 
-    Parameters
-    ----------
-    candidates
-        The candidates table. Prompts with at least one judge score keep their scores.
-    comparisons
-        Pairwise verdicts on the same candidates; every row must name a known candidate
-        (:class:`~judgespec.AuditDataError` otherwise).
-    ranking
-        ``win_share`` (default), ``copeland``, ``bradley_terry`` or ``knockout``; see
-        the module docstring.
+    Args:
+        candidates: The candidates table. Prompts with at least one judge score keep their
+            scores.
+        comparisons: Pairwise verdicts on the same candidates; every row must name a known
+            candidate (:class:`~judgespec.AuditDataError` otherwise).
+        ranking: ``win_share`` (default), ``copeland``, ``bradley_terry`` or ``knockout``;
+            see the module docstring.
 
-    Returns
-    -------
-    CandidatesTable
+    Returns:
         A copy whose ``judge`` column holds the derived score of every candidate of a
         prompt without judge scores that has comparisons (NaN where the candidate has no
         parsed comparison). Every other column is unchanged.

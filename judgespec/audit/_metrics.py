@@ -278,7 +278,6 @@ class Context:
     selection_prompts: int
     has_comparisons: bool
     has_samples: bool
-    parse_recorded: bool
 
 
 Reason = Callable[[Sums, Context], str]

@@ -318,6 +318,7 @@ Protocol = Annotated[
     PointwiseProtocol | LogprobProtocol | PairwiseProtocol | TournamentProtocol,
     Field(discriminator="kind"),
 ]
+"""A contract's protocol: pointwise, logprob, pairwise or tournament, chosen by ``kind``."""
 
 
 class PromptSpec(_Strict):

@@ -32,6 +32,7 @@ ARENA_POOLS = (
         (*NON_ADVERSARIAL, "unhelpful"),
     ),
 )
+"""The replay audits of the bundled Arena sample: best-of-2, then with the adversarial candidate."""
 
 
 def arena_sample_path() -> Path:

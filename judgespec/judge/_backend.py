@@ -123,6 +123,7 @@ class JudgeBackend(Protocol):
 
 
 BackendFactory = Callable[["JudgeModel"], JudgeBackend]
+"""What a backend registration provides: a function from the contract's judge model to a backend."""
 
 
 class _Factories(MutableMapping[str, BackendFactory]):

@@ -166,31 +166,22 @@ def judge_candidates(
 ) -> JudgeOutput:
     """Judge candidates-table rows under a contract.
 
-    Parameters
-    ----------
-    loaded
-        The contract (:func:`judgespec.load_contract`).
-    rows
-        Candidates-table rows: ``prompt_id``, ``candidate_id``, ``response``, ``prompt``
-        where the template uses it, the reference field under ``reference.policy:
-        field``, and any other fields (kept as they are).
-    backend
-        Serve every judge with this backend (default: each judge's own backend from
-        the registry, see :func:`judgespec.judge.make_backend`, built only when a
-        judge call misses the cache).
-    backends
-        One backend per judge of a panel, in panel order (instead of ``backend``).
-    cache
-        Answer repeated judge calls from (and store new ones in) this cache.
-    progress
-        Show a progress bar on stderr; or a callable ``(done, added)`` told of judgments
-        done and added to the total as the run goes (for a caller's own display).
-    source
-        Where the rows came from (a file), named in errors.
+    Args:
+        loaded: The contract (:func:`judgespec.load_contract`).
+        rows: Candidates-table rows: ``prompt_id``, ``candidate_id``, ``response``,
+            ``prompt`` where the template uses it, the reference field under
+            ``reference.policy: field``, and any other fields (kept as they are).
+        backend: Serve every judge with this backend (default: each judge's own backend from
+            the registry, see :func:`judgespec.judge.make_backend`, built only when a judge
+            call misses the cache).
+        backends: One backend per judge of a panel, in panel order (instead of ``backend``).
+        cache: Answer repeated judge calls from (and store new ones in) this cache.
+        progress: Show a progress bar on stderr; or a callable ``(done, added)`` told of
+            judgments done and added to the total as the run goes (for a caller's own
+            display).
+        source: Where the rows came from (a file), named in errors.
 
-    Returns
-    -------
-    JudgeOutput
+    Returns:
         ``candidates``: the rows plus ``judge_score`` (float or None), ``parse_failure``,
         ``judge_samples`` (per-sample scores, when ``samples.count`` > 1 and the protocol
         has them), ``judge_panel`` (judge label -> score, for a panel judging pointwise or
@@ -199,18 +190,16 @@ def judge_candidates(
         ``tie_break`` and ``tie_break_score`` (see :mod:`judgespec.judge._ties`).
         ``comparisons``, ``raw`` and ``stats`` as documented on :class:`JudgeOutput`.
 
-    Notes
-    -----
-    A judge output that cannot be parsed is recorded (``raw``: ``parse_error``) and
-    counted, never replaced by a default score; a candidate all of whose judgments
-    failed has ``judge_score`` None and ``parse_failure`` True.
+    Notes:
+        A judge output that cannot be parsed is recorded (``raw``: ``parse_error``) and
+        counted, never replaced by a default score; a candidate all of whose judgments
+        failed has ``judge_score`` None and ``parse_failure`` True.
 
-    Raises
-    ------
-    AuditDataError
-        Before any judge call, for rows that are not a valid candidates table
-        (:func:`judgespec.tables.check_candidate_rows`: ids that are not non-empty
-        strings, a repeated key, non-numeric or non-finite scores), naming ``source``.
+    Raises:
+        AuditDataError: Before any judge call, for rows that are not a valid candidates
+            table (:func:`judgespec.tables.check_candidate_rows`: ids that are not
+            non-empty strings, a repeated key, non-numeric or non-finite scores), naming
+            ``source``.
     """
     started = time.perf_counter()
     contract = loaded.contract

@@ -97,11 +97,6 @@ class LazyBackend:
         self._build = build
         self._backend: JudgeBackend | None = None
 
-    @property
-    def built(self) -> bool:
-        """Whether the backend has been built."""
-        return self._backend is not None
-
     def get(self) -> JudgeBackend:
         """The backend (built now if it was not yet)."""
         if self._backend is None:

@@ -1,4 +1,8 @@
-"""The public surface of judgespec.audit stays what it is."""
+"""judgespec.audit's public constants agree with the contract model.
+
+That every export resolves and is documented is checked once for all public modules in
+``tests/test_public_surface.py``.
+"""
 
 from __future__ import annotations
 
@@ -6,51 +10,6 @@ import typing
 
 import judgespec.audit as audit
 from judgespec.contract import TiePolicy
-
-EXPECTED = {
-    "DEFAULT_INTERVAL_METHOD",
-    "HEADLINE_METRICS",
-    "INTERVAL_METHODS",
-    "JUDGEBENCH_CATEGORIES",
-    "METRIC_NAMES",
-    "TIE_POLICIES",
-    "AuditCounts",
-    "AuditDiagnostics",
-    "AuditResult",
-    "AuditSlice",
-    "BonPoint",
-    "CandidatesTable",
-    "ComparisonsTable",
-    "ContrastResult",
-    "Difference",
-    "JudgedSet",
-    "MetricContrast",
-    "MetricEstimate",
-    "arena_to_candidates",
-    "derive_selection_scores",
-    "holm_adjust",
-    "iter_jsonl",
-    "judgebench_category",
-    "judgebench_reward_to_candidates",
-    "judgebench_to_tables",
-    "read_candidates",
-    "read_comparisons",
-    "run_audit",
-    "run_contrast",
-}
-
-
-def test_public_names() -> None:
-    assert set(audit.__all__) == EXPECTED
-    for name in audit.__all__:
-        assert getattr(audit, name) is not None
-
-
-def test_public_callables_have_docstrings() -> None:
-    for name in audit.__all__:
-        obj = getattr(audit, name)
-        if callable(obj):
-            assert obj.__doc__ and obj.__doc__.strip(), name
 
 
 def test_tie_policies() -> None:

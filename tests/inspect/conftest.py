@@ -1,7 +1,7 @@
 """Fixtures for the Inspect adapter's tests: offline, real ``inspect_ai.eval`` runs.
 
 Models come from the adapter's deterministic provider ``judgespec-scripted`` (see
-``judgespec_inspect._testing``); logs go to a per-test temporary directory.
+``judgespec_inspect._scripted``); logs go to a per-test temporary directory.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def digit_contract() -> Path:
 @pytest.fixture(autouse=True)
 def log_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A fresh Inspect log directory per test; the scripted call counters reset."""
-    from judgespec_inspect._testing import reset_scripted_calls
+    from judgespec._scripted import reset_scripted_calls
 
     logs = tmp_path / "logs"
     monkeypatch.setenv("INSPECT_LOG_DIR", str(logs))

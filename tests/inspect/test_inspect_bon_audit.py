@@ -21,10 +21,10 @@ from inspect_hand import EXPECTED, HAND
 from inspect_helpers import card_json, only_logs_in
 
 from judgespec import ContractError
+from judgespec._scripted import scripted_calls
 from judgespec.pipeline import score_tables
 from judgespec_inspect import SCORECARD_KEY, AuditArgumentError, bon_audit
 from judgespec_inspect._records import records_of, rows_from_records
-from judgespec_inspect._testing import scripted_calls
 
 
 def _pearson_reference() -> tuple[float, float]:

@@ -50,6 +50,7 @@ def test_the_doc_has_checked_blocks():
     assert kinds.count("bash") >= 3 and kinds.count("python") >= 3
 
 
+@pytest.mark.slow  # every checked block of docs/inspect.md, each a real Inspect CLI run
 def test_checked_blocks_run(tmp_path):
     cwd = _workdir(tmp_path)
     for slow, kind, code in _blocks():

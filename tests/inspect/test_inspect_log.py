@@ -16,8 +16,8 @@ from inspect_hand import EXPECTED
 from inspect_helpers import card_json
 
 from judgespec import AuditDataError, JudgespecError
+from judgespec._scripted import digit_judge_score
 from judgespec_inspect import bon_audit, score_from_inspect_log
-from judgespec_inspect._testing import digit_judge_score
 
 
 @solver
@@ -125,11 +125,11 @@ def test_a_cached_rescore_of_an_epoch_log_builds_no_judge(
     judge cache (the one ``judgespec audit`` uses) and builds no backend."""
     from click.testing import CliRunner
 
+    from judgespec._scripted import reset_scripted_calls, scripted_calls
     from judgespec.cli import cli
     from judgespec.judge import JudgeCache, _backend
     from judgespec.scorecard import load_scorecard
     from judgespec_inspect._backend import make_backend
-    from judgespec_inspect._testing import reset_scripted_calls, scripted_calls
 
     built: list[str] = []
 

@@ -19,10 +19,10 @@ from inspect_ai.scorer import match
 from inspect_ai.solver import generate
 
 from judgespec import ContractError, JudgespecError
+from judgespec._scripted import scripted_calls
 from judgespec_inspect import AuditArgumentError, AuditContractError, audit_task, bon_audit
 from judgespec_inspect._backend import greedy_config
 from judgespec_inspect._errors import PrerequisiteError
-from judgespec_inspect._testing import scripted_calls
 
 
 @pytest.mark.parametrize(

@@ -23,10 +23,10 @@ from inspect_ai.solver import generate
 from inspect_hand import EXPECTED, HAND
 from inspect_helpers import card_json
 
+from judgespec._scripted import scripted_calls
 from judgespec.cli import cli as judgespec_cli
 from judgespec_inspect import audit_task, bon_audit, stored_scorecard
 from judgespec_inspect._records import records_of
-from judgespec_inspect._testing import scripted_calls
 
 
 def _records(log: Any) -> list[dict[str, Any]]:
@@ -38,7 +38,7 @@ def _metrics(log: Any) -> dict[str, float]:
 
 
 def test_a_cached_rerun_makes_no_model_calls(tmp_path, monkeypatch, run_eval, arithmetic, digit_contract):
-    from judgespec_inspect._testing import reset_scripted_calls
+    from judgespec._scripted import reset_scripted_calls
 
     monkeypatch.setenv("INSPECT_CACHE_DIR", str(tmp_path / "cache"))
     # max_choices=1: the top-up path, whose four draws must stay distinct under the cache

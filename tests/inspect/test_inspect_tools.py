@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import pytest
 from inspect_ai.log import read_eval_log
 from inspect_helpers import only_logs_in
 
@@ -99,6 +100,7 @@ def _serve_and_fetch_every_log(log_dir: Path, cwd: Path) -> list[dict[str, Any]]
         server.wait(timeout=30)
 
 
+@pytest.mark.slow  # a chain of real inspect CLI processes (eval-set twice, log list, view)
 def test_eval_set_twice_then_log_list_and_view(tmp_path, digit_contract, arithmetic):
     log_dir = tmp_path / "logs"
     args = ["eval-set", *_task_args(digit_contract, arithmetic, "--limit", "2"), "--log-dir", str(log_dir)]

@@ -9,10 +9,10 @@ import pytest
 from inspect_ai.scorer import SampleScore, Score
 
 from judgespec_inspect import selection_metrics
-from judgespec_inspect._metric import HEADLINE_METRICS
 from judgespec_inspect._oracle import FieldOracle, resolve_oracle, utility_of
 from judgespec_inspect._records import candidate_pool_text, prompt_id_of, rows_from_records
-from judgespec_inspect._scorer import selection_summary
+from judgespec_inspect._selection_metric import HEADLINE_METRICS
+from judgespec_inspect._selection_scorer import selection_summary
 
 
 @pytest.mark.parametrize(

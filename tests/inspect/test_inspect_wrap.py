@@ -14,9 +14,9 @@ from inspect_hand import EXPECTED
 from inspect_helpers import card_json
 
 from judgespec import ContractError, load_contract
+from judgespec._scripted import scripted_calls
 from judgespec_inspect import audit_task, bon_audit
 from judgespec_inspect._records import records_of
-from judgespec_inspect._testing import scripted_calls
 
 RECOVERY = EXPECTED["recovery"]  # -1/6, worked by hand in inspect_hand.py
 

@@ -75,7 +75,7 @@ def arith_config(data_file: Path, *, name: str = ARITH_TASK, **overrides: Any) -
 HAND_N = 4
 """Candidates per prompt of the hand-computed example."""
 
-HAND_OFFSETS = (0, 1, 0, 2)
+HAND_OFFSETS = (0, 1, 0, 5)
 """The scripted policy's documented offsets of draws 0-3 (``"The answer is {exact + offset}."``)."""
 
 
@@ -212,7 +212,7 @@ def arith_task_yaml(tmp_path_factory: pytest.TempPathFactory, arith_task_config:
 @pytest.fixture(scope="session", autouse=True)
 def scripted_policy() -> str:
     """Register lm-eval's ``judgespec-scripted`` model (importing the test doubles)."""
-    import judgespec_lmeval._testing  # noqa: F401
+    import judgespec_lmeval._scripted  # noqa: F401
 
     return "judgespec-scripted"
 
@@ -227,7 +227,7 @@ def _own_judge_cache(private_judge_cache: Path) -> Path:
 def digit_judge(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """The scripted digit judge, serving contracts whose backend is ``transformers``."""
     from judgespec.judge import _backend
-    from judgespec_lmeval._testing import DigitJudgeBackend
+    from judgespec_lmeval._scripted import DigitJudgeBackend
 
     judge = DigitJudgeBackend()
     monkeypatch.setitem(_backend._REGISTRY, "transformers", lambda _model: judge)
@@ -237,7 +237,7 @@ def digit_judge(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 @pytest.fixture
 def scripted_lm_count() -> Callable[[], int]:
     """How many ``judgespec-scripted`` LMs have been built so far."""
-    from judgespec_lmeval._testing import ScriptedLM
+    from judgespec_lmeval._scripted import ScriptedLM
 
     return lambda: ScriptedLM.instances
 

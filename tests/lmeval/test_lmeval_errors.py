@@ -182,7 +182,7 @@ def test_gen_kwargs_override_cannot_disable_sampling(
     from lm_eval import simple_evaluate
     from lm_eval.tasks import TaskManager
 
-    from judgespec_lmeval._testing import ScriptedLM
+    from judgespec_lmeval._scripted import ScriptedLM
 
     jl.compile_task(digit_contract, task=arith_task_yaml, n=2, out_dir=tmp_path, name="greedy")
     policy = ScriptedLM()

@@ -82,6 +82,7 @@ def test_tiny_hf_policy(
     _assert_results_equal_score_tables(tmp_path / "lmeval", samples.task, digit_contract)
 
 
+@pytest.mark.slow  # the lm-eval CLI in a subprocess with a real (tiny) HF policy and judge
 def test_lm_eval_cli_with_hf_policy_and_lmeval_judge(
     tmp_path: Path, tiny_model_dir: Path, arith_task_yaml: Path
 ) -> None:

@@ -1,6 +1,6 @@
 """Real lm-eval runs with the scripted policy and judge, pinned against hand computation.
 
-The scripted policy answers ``"The answer is {exact + offset}."`` with offsets 0, 1, 0, 2
+The scripted policy answers ``"The answer is {exact + offset}."`` with offsets 0, 1, 0, 5
 for the four repeats; the digit judge scores ``1 + d % 5`` for the last digit ``d`` (a 9
 is a parse failure). The ``expected`` fixture (conftest) computes the metrics from those
 rules and the design document's definitions, by code that shares nothing with judgespec.
@@ -17,9 +17,9 @@ import pytest
 
 import judgespec_lmeval as jl
 from judgespec import load_contract
+from judgespec._scripted import ARITHMETIC_OFFSETS
 from judgespec.pipeline import score_tables
 from judgespec_lmeval import AUDIT_METRICS
-from judgespec_lmeval._testing import ARITHMETIC_OFFSETS
 
 N = 4
 TASK = "arith_judgespec_digit-judge_n4"
@@ -31,8 +31,11 @@ def _results(out: Path) -> dict[str, Any]:
 
 
 def test_hand_example_is_not_trivial(expected: dict[str, float]) -> None:
-    # The candidates exercise ties, a parse failure and a constant-oracle prompt.
-    assert 0 < expected["recovery"] < 1
+    # The candidates exercise ties, a parse failure and a constant-oracle prompt; the
+    # judge picks worse than random here (recovery -1/6, as in the Inspect adapter's hand
+    # example: the same scripted policy), so recovery is at no boundary value.
+    assert math.isfinite(expected["recovery"]) and expected["recovery"] not in (0.0, 1.0)
+    assert -1 < expected["recovery"] < 1
     assert expected["tie_rate"] > 0 and expected["parse_failure_rate"] > 0
 
 
@@ -73,7 +76,7 @@ def test_run_pins_metrics(
     assert card["run"]["framework"] == "lmeval"
     assert card["run"]["n"] == N
     counts = card["counts"]
-    assert (counts["prompts"], counts["candidates"], counts["parse_failures"]) == (6, 24, 3)
+    assert (counts["prompts"], counts["candidates"], counts["parse_failures"]) == (6, 24, 5)
 
 
 def test_metrics_equal_score_tables_on_rebuilt_samples(
@@ -119,7 +122,7 @@ def test_metrics_equal_score_tables_on_rebuilt_samples(
     first = lines[0]
     assert first["resps"][0] == [f"The answer is {42 + o}." for o in ARITHMETIC_OFFSETS[:N]]
     assert [c["oracle"] for c in first["recovery"]["candidates"]] == [1.0, 0.0, 1.0, 0.0]
-    assert first["filtered_resps"][0] == ["42", "43", "42", "44"]
+    assert first["filtered_resps"][0] == ["42", "43", "42", "47"]
 
 
 def test_pairwise_contract_records_comparisons(
@@ -154,7 +157,7 @@ def test_custom_process_results_gives_graded_oracle(
     digit_judge: Any,
     hand: Any,
 ) -> None:
-    from judgespec_lmeval._testing import number_results
+    from judgespec_lmeval._scripted import number_results
 
     config = {
         **{k: v for k, v in arith_task_config.items() if k != "filter_list"},
@@ -175,7 +178,7 @@ def test_custom_process_results_gives_graded_oracle(
         n_bootstrap=0,
     )
     (compiled,) = (tmp_path / "tasks").glob("*.yaml")
-    assert "process_results: !function 'judgespec_lmeval._testing.number_results'" in compiled.read_text(encoding="utf-8")
+    assert "process_results: !function 'judgespec_lmeval._scripted.number_results'" in compiled.read_text(encoding="utf-8")
     samples = jl.read_lmeval_samples(tmp_path / "lmeval")
     assert samples.filter == "none"
     for record in samples.records:
@@ -193,7 +196,7 @@ def test_custom_process_results_gives_graded_oracle(
     )
     graded = jl.read_lmeval_samples(tmp_path / "graded" / "lmeval")
     for record in graded.records:
-        assert [c["oracle"] for c in record["candidates"]] == [0.0, -1.0, 0.0, -2.0]
+        assert [c["oracle"] for c in record["candidates"]] == [0.0, -1.0, 0.0, -5.0]
     card = json.loads(card_path.read_text(encoding="utf-8"))
     graded_hand = [
         [(-float(abs(off)), score, failed) for off, (_, score, failed) in zip(hand.offsets, cands, strict=True)]

@@ -144,6 +144,7 @@ def test_missing_samples(tmp_path: Path) -> None:
         jl.read_lmeval_samples(tmp_path)
 
 
+@pytest.mark.slow  # the lm-eval CLI in a subprocess (its start-up alone is most of the time)
 def test_lm_eval_cli_runs_compiled_task(
     tmp_path: Path, arith_task_yaml: Path, digit_contract: Path, digit_judge: Any, expected: dict[str, float]
 ) -> None:
@@ -156,7 +157,7 @@ def test_lm_eval_cli_runs_compiled_task(
     out = tmp_path / "out"
     script = (
         "import sys\n"
-        "from judgespec_lmeval._testing import register_digit_judge\n"
+        "from judgespec_lmeval._scripted import register_digit_judge\n"
         "register_digit_judge('transformers')\n"
         "from lm_eval.__main__ import cli_evaluate\n"
         "sys.argv = ['lm-eval'] + sys.argv[1:]\n"
@@ -186,7 +187,7 @@ def test_a_cached_rescore_builds_no_judge(
 
     from judgespec.cli import cli
     from judgespec.judge import JudgeCache, _backend
-    from judgespec_lmeval._testing import DigitJudgeBackend
+    from judgespec_lmeval._scripted import DigitJudgeBackend
 
     built: list[DigitJudgeBackend] = []
 

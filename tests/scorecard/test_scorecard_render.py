@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -176,10 +177,32 @@ def test_html_plots_show_no_data_for_empty_or_nan(
     assert " ".join(parser.text).count("no data") == 4
 
 
+_SVG_NUMBER_ATTRIBUTE = re.compile(r'\s(?:x|y|x1|y1|x2|y2|cx|cy|r|width|height)="([^"]*)"')
+_SVG_POINTS = re.compile(r'\spoints="([^"]*)"')
+
+
+def _svg_numbers(html: str) -> list[str]:
+    """Every number written into an SVG coordinate attribute or polyline of ``html``."""
+    values = _SVG_NUMBER_ATTRIBUTE.findall(html)
+    for points in _SVG_POINTS.findall(html):
+        values += [v for pair in points.split() for v in pair.split(",")]
+    return values
+
+
 def test_svg_coordinates_are_finite(gated: Scorecard) -> None:
-    html = render_html(gated)
-    for value in re.findall(r'\s(?:x|y|x1|y1|x2|y2|cx|cy|r|width|height)="([^"]*)"', html):
-        float(value)  # raises on "nan" or "inf"
+    values = _svg_numbers(render_html(gated))
+    assert len(values) > 20, "the report drew (almost) no SVG: nothing to check"
+    bad = [v for v in values if not math.isfinite(float(v))]  # float() parses "nan", "inf"
+    assert not bad, f"non-finite SVG coordinates: {bad[:10]}"
+
+
+@pytest.mark.parametrize("bad", ["nan", "inf", "-inf", "NaN"])
+def test_svg_coordinate_check_rejects_non_finite_values(bad: str) -> None:
+    """The check above can fail: float() accepts these spellings, isfinite does not."""
+    html = f'<svg><circle cx="{bad}" cy="1" r="2"/><polyline points="0,0 1,{bad}"/></svg>'
+    values = _svg_numbers(html)
+    assert values.count(bad) == 2
+    assert not all(math.isfinite(float(v)) for v in values)
 
 
 def test_nice_ticks() -> None:

@@ -14,7 +14,7 @@ from inspect_ai.dataset import json_dataset
 from inspect_ai.scorer import Score, Scorer, Target, match, mean, scorer
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
-from judgespec_inspect._testing import digit_judge_score
+from judgespec._scripted import digit_judge_score
 
 HERE = Path(__file__).resolve().parent
 

@@ -94,7 +94,7 @@ def selection_summary(
 def _oracle_name(oracle: str | Scorer | Oracle) -> str:
     if isinstance(oracle, str):
         return oracle
-    from inspect_ai._util.registry import is_registry_object, registry_unqualified_name
+    from ._compat import is_registry_object, registry_unqualified_name
 
     if is_registry_object(oracle):
         return registry_unqualified_name(oracle)

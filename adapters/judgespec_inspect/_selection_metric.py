@@ -2,7 +2,7 @@
 
 Inspect calls a metric with the samples' scores; this one rebuilds the candidates and
 comparisons tables from the scores' ``judgespec`` records and scores them with
-:func:`judgespec.pipeline.score_tables` (via :func:`~judgespec_inspect._scoring.scorecard_from_rows`).
+:func:`judgespec.pipeline.score_tables` (via :func:`~judgespec_inspect._scorecard_rows.scorecard_from_rows`).
 It returns a dict, which Inspect expands into one metric per key: every scorecard
 metric's point estimate (``recovery``, ``top1_accuracy``, ``regret``, ``r_within``,
 ``r_global``, ``tie_rate``, ``top_tie_rate``, ``parse_failure_rate``, ...) and the
@@ -29,7 +29,7 @@ from ._contracts import resolve_contract
 from ._names import registered
 from ._params import check_int, check_text
 from ._records import identical_warning, records_of, rows_from_records
-from ._scoring import AuditSettings, scorecard_from_rows
+from ._scorecard_rows import AuditSettings, scorecard_from_rows
 
 __all__ = ["HEADLINE_METRICS", "selection_metrics"]
 
@@ -86,3 +86,14 @@ def selection_metrics(
         return values
 
     return compute
+
+
+if not selection_metrics.__doc__:  # Inspect's @metric wrapper drops the docstring
+    selection_metrics.__doc__ = """Scorecard metrics of a best-of-n audit (see the module docstring).
+
+    Args:
+        contract: Contract path (or the adapter's in-memory reference).
+        n: Candidates per prompt the audit asked for.
+        seed: Cluster-bootstrap seed (intervals are in the scorecard JSON).
+        n_bootstrap: Bootstrap replicates.
+    """

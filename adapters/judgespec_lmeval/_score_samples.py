@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from judgespec import AuditDataError, JudgespecError, LoadedContract, load_contract
 
-from ._filter import judge_docs
+from ._judge_step import judge_docs
 from ._records import (
     DocCandidates,
     candidate_rows,
@@ -68,7 +68,7 @@ def judge_sample_docs(
 ) -> list[dict[str, Any]]:
     """Judge every candidate of ``docs`` under ``loaded`` in one engine call; new records.
 
-    ``cache`` answers repeated judge calls (see :func:`~judgespec_lmeval._filter.judge_docs`).
+    ``cache`` answers repeated judge calls (see :func:`~judgespec_lmeval._judge_step.judge_docs`).
     """
     pending = []
     for doc in docs:
