@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "schema": "._contract_cmds:schema",
     "score": "._score_cmds:score",
     "validate": "._contract_cmds:validate",
+    "validate-instrument": "._instrument_cmds:validate_instrument_cmd",
     "verify": "._contract_cmds:verify",
 }
 

@@ -8,6 +8,7 @@ interval. :func:`plan_gate` and :func:`plan_contrast` size an audit from a pilot
 
 from ._design import PlantedDesign
 from ._planted import DEFECTS, FLAGS, DefectRecovery, InstrumentReport, validate_instrument
+from ._render import render_instrument_markdown
 
 __all__ = [
     "DEFECTS",
@@ -15,5 +16,6 @@ __all__ = [
     "DefectRecovery",
     "InstrumentReport",
     "PlantedDesign",
+    "render_instrument_markdown",
     "validate_instrument",
 ]

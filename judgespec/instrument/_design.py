@@ -34,7 +34,7 @@ class PlantedDesign:
     """Prompts in the synthetic audit."""
     n_candidates: int = 4
     """Candidates per prompt."""
-    sigma_b: float = 1.0
+    sigma_b: float = 2.0
     """σ_b: standard deviation of the oracle's prompt-level baseline."""
     sigma: float = 0.7
     """σ: the clean judge's noise (within-prompt standard deviation)."""
@@ -44,7 +44,7 @@ class PlantedDesign:
     """Position preference: share ρ of presentations whose verdict is "first" whatever the candidates."""
     length_beta: float = 0.6
     """Length reward: s += β (L − 600) / 150."""
-    baseline_gamma: float = 2.0
+    baseline_gamma: float = 1.0
     """Prompt-level baseline: s += γ b_p (the judge over-weights how good the prompt's answers are overall)."""
     self_delta: float = 0.5
     """Self-preference: s += δ for the candidate whose source is ``self``."""
@@ -112,7 +112,7 @@ def synthetic_audit(design: PlantedDesign) -> SyntheticAudit:
         baseline=np.repeat(b, n),
         clean=clean.reshape(-1),
         length=length.reshape(-1),
-        length_z=((length - 600.0) / 150.0).reshape(-1),
+        length_z=np.asarray((length - 600.0) / 150.0, dtype=np.float64).reshape(-1),
         is_self=is_self.reshape(-1),
         extra_noise=extra.reshape(-1),
         flip=flip.reshape(-1),
