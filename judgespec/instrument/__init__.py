@@ -7,15 +7,31 @@ interval. :func:`plan_gate` and :func:`plan_contrast` size an audit from a pilot
 """
 
 from ._design import PlantedDesign
+from ._plan import (
+    ContrastPlan,
+    GatePlan,
+    PlanError,
+    decision_probability,
+    plan_contrast,
+    plan_gate,
+    standard_error,
+)
 from ._planted import DEFECTS, FLAGS, DefectRecovery, InstrumentReport, validate_instrument
 from ._render import render_instrument_markdown
 
 __all__ = [
     "DEFECTS",
     "FLAGS",
+    "ContrastPlan",
     "DefectRecovery",
+    "GatePlan",
     "InstrumentReport",
+    "PlanError",
     "PlantedDesign",
+    "decision_probability",
+    "plan_contrast",
+    "plan_gate",
     "render_instrument_markdown",
+    "standard_error",
     "validate_instrument",
 ]
