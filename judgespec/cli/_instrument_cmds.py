@@ -11,6 +11,24 @@ from ._base import fail
 __all__ = ["validate_instrument_cmd"]
 
 
+def _write_tables(design: object, folder: Path) -> None:
+    """``candidates.<judge>.jsonl`` and ``comparisons.<judge>.jsonl`` of every judge."""
+    import json
+
+    from ..instrument import PlantedDesign, planted_rows
+
+    assert isinstance(design, PlantedDesign)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for judge, (rows, comparisons) in planted_rows(design).items():
+            for kind, table in (("candidates", rows), ("comparisons", comparisons)):
+                if table is not None:
+                    text = "".join(json.dumps(row) + "\n" for row in table)
+                    (folder / f"{kind}.{judge}.jsonl").write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{folder}: cannot write the tables: {exc.strerror or exc}")
+
+
 @click.command(name="validate-instrument")
 @click.option("--prompts", type=click.IntRange(min=20), default=400, show_default=True, help="Prompts in the synthetic audit.")
 @click.option("--candidates", type=click.IntRange(min=2), default=4, show_default=True, help="Candidates per prompt.")
@@ -19,6 +37,7 @@ __all__ = ["validate_instrument_cmd"]
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the bootstrap.")
 @click.option("--confidence", type=click.FloatRange(min=0.0, max=1.0, min_open=True, max_open=True), default=0.95, show_default=True, help="Confidence level of every interval.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Also write the Markdown table to this file.")
+@click.option("--tables", type=click.Path(path_type=Path, file_okay=False), help="Also write each judge's candidates (and comparisons) table as JSONL into this folder, for judgespec score.")
 def validate_instrument_cmd(
     prompts: int,
     candidates: int,
@@ -27,6 +46,7 @@ def validate_instrument_cmd(
     seed: int,
     confidence: float,
     out: Path | None,
+    tables: Path | None,
 ) -> None:
     """Audit synthetic judges with planted defects; check the audit recovers each one.
 
@@ -49,5 +69,7 @@ def validate_instrument_cmd(
             out.write_text(text, encoding="utf-8")
         except OSError as exc:
             fail(f"{out}: cannot write: {exc.strerror or exc}")
+    if tables is not None:
+        _write_tables(design, tables)
     if not report.passed:
         fail("the planted-defect suite failed (see the table)")

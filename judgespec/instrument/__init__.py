@@ -16,7 +16,14 @@ from ._plan import (
     plan_gate,
     standard_error,
 )
-from ._planted import DEFECTS, FLAGS, DefectRecovery, InstrumentReport, validate_instrument
+from ._planted import (
+    DEFECTS,
+    FLAGS,
+    DefectRecovery,
+    InstrumentReport,
+    planted_rows,
+    validate_instrument,
+)
 from ._render import render_instrument_markdown
 
 __all__ = [
@@ -31,6 +38,7 @@ __all__ = [
     "decision_probability",
     "plan_contrast",
     "plan_gate",
+    "planted_rows",
     "render_instrument_markdown",
     "standard_error",
     "validate_instrument",

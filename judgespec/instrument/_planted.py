@@ -42,7 +42,14 @@ from ._truth import (
     true_tie_rate,
 )
 
-__all__ = ["DEFECTS", "FLAGS", "DefectRecovery", "InstrumentReport", "validate_instrument"]
+__all__ = [
+    "DEFECTS",
+    "FLAGS",
+    "DefectRecovery",
+    "InstrumentReport",
+    "planted_rows",
+    "validate_instrument",
+]
 
 DEFECTS: tuple[str, ...] = ("clean", "coarse", "position", "length", "baseline", "self", "noise")
 """The judges of the suite: the clean judge, then one per planted defect."""
@@ -129,6 +136,52 @@ def _judge_scores(data: SyntheticAudit, design: PlantedDesign) -> dict[str, Floa
 def _comparisons(data: SyntheticAudit, design: PlantedDesign, biased: bool) -> ComparisonsTable:
     """Every ordered pair of every prompt; the verdict follows the clean score, except
     that the position-biased judge says ``first`` on the presentations drawn in ``flip``."""
+    return ComparisonsTable.from_rows(
+        _comparison_rows(data, design, biased), source="<planted comparisons>"
+    )
+
+
+_FILLER = "lorem ipsum dolor sit amet "
+
+
+def planted_rows(
+    design: PlantedDesign | None = None,
+) -> dict[str, tuple[list[dict[str, object]], list[dict[str, object]] | None]]:
+    """Each judge's candidates rows (and comparisons rows, for ``clean`` and ``position``).
+
+    The candidates rows carry ``prompt_id``, ``candidate_id``, ``oracle``,
+    ``judge_score``, a content-free ``response`` of the drawn length (the audit measures
+    length in characters) and the ``source`` tag (``self`` or ``other``): written as
+    JSONL they are ordinary candidates and comparisons tables for ``judgespec score``.
+    """
+    design = design if design is not None else PlantedDesign()
+    data = synthetic_audit(design)
+    text = _FILLER * (int(data.length.max()) // len(_FILLER) + 1)
+    out: dict[str, tuple[list[dict[str, object]], list[dict[str, object]] | None]] = {}
+    for name, scores in _judge_scores(data, design).items():
+        rows: list[dict[str, object]] = [
+            {
+                "prompt_id": data.prompt_ids[k],
+                "candidate_id": data.candidate_ids[k],
+                "oracle": float(data.oracle[k]),
+                "judge_score": float(scores[k]),
+                "response": text[: int(data.length[k])],
+                "source": "self" if data.is_self[k] else "other",
+            }
+            for k in range(len(data.prompt_ids))
+        ]
+        comparisons = (
+            _comparison_rows(data, design, biased=name == "position")
+            if name in ("clean", "position")
+            else None
+        )
+        out[name] = (rows, comparisons)
+    return out
+
+
+def _comparison_rows(
+    data: SyntheticAudit, design: PlantedDesign, biased: bool
+) -> list[dict[str, object]]:
     n = design.n_candidates
     rows: list[dict[str, object]] = []
     k = 0
@@ -151,7 +204,7 @@ def _comparisons(data: SyntheticAudit, design: PlantedDesign, biased: bool) -> C
                         "winner": winner,
                     }
                 )
-    return ComparisonsTable.from_rows(rows, source="<planted comparisons>")
+    return rows
 
 
 def _table(data: SyntheticAudit, scores: Float, judge: str) -> CandidatesTable:

@@ -16,6 +16,7 @@ EXPECTED = {
     "decision_probability",
     "plan_contrast",
     "plan_gate",
+    "planted_rows",
     "render_instrument_markdown",
     "standard_error",
     "validate_instrument",
