@@ -1,7 +1,7 @@
 """Regenerate the planted-defect table in docs/instrument.md from a fresh run.
 
 Run ``python docs/generate_instrument.py`` after changing the suite;
-``tests/instrument/test_instrument_docs.py`` fails when the committed table is stale.
+``tests/instrument/test_instrument_planted.py`` fails when the committed table is stale.
 The table is the output of ``judgespec validate-instrument`` with its defaults.
 """
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +17,7 @@ from judgespec.instrument import (
     FLAGS,
     InstrumentReport,
     PlantedDesign,
+    render_instrument_markdown,
     validate_instrument,
 )
 from judgespec.instrument._truth import (
@@ -124,3 +128,44 @@ def test_cli_prints_the_table_and_exits_zero() -> None:
 def test_cli_rejects_too_few_prompts() -> None:
     result = CliRunner().invoke(cli, ["validate-instrument", "--prompts", "10"])
     assert result.exit_code == 2 and "--prompts" in result.output
+
+
+def test_written_tables_score_to_the_suite_values(tmp_path: Path) -> None:
+    """The tables of --tables, scored by `judgespec score`, give the suite's own numbers."""
+    runner = CliRunner()
+    args = ["--prompts", "100", "--bootstrap", "200"]
+    result = runner.invoke(cli, ["validate-instrument", *args, "--tables", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    suite = {r.judge: r for r in validate_instrument(PlantedDesign(n_prompts=100), n_bootstrap=200).rows}
+    for judge, metric, extra in (
+        ("coarse", "tie_rate", []),
+        ("length", "length_bias", []),
+        ("position", "position_consistency", ["--comparisons", str(tmp_path / "comparisons.position.jsonl")]),
+    ):
+        out = tmp_path / f"{judge}.json"
+        scored = runner.invoke(cli, [
+            "score", "--candidates", str(tmp_path / f"candidates.{judge}.jsonl"), *extra,
+            "--interval", "percentile", "--bootstrap", "200", "--seed", "0", "--out", str(out), "--quiet",
+        ])
+        assert scored.exit_code == 0, scored.output
+        value = json.loads(out.read_text(encoding="utf-8"))["metrics"][metric]
+        row = suite[judge]
+        assert row.metric == metric
+        assert (value["estimate"], value["ci_low"], value["ci_high"]) == pytest.approx(
+            (row.estimate, row.ci_low, row.ci_high), abs=1e-12
+        )
+    first = json.loads((tmp_path / "candidates.self.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert first["source"] == "self" and len(first["response"]) > 0
+
+
+def test_docs_table_is_a_fresh_run(report: InstrumentReport) -> None:
+    """docs/instrument.md carries the table of a fresh run with the defaults."""
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    spec = importlib.util.spec_from_file_location("generate_instrument", docs / "generate_instrument.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    committed = module.committed_table((docs / "instrument.md").read_text(encoding="utf-8"))
+    assert committed == render_instrument_markdown(report), (
+        "docs/instrument.md is stale: run `python docs/generate_instrument.py`"
+    )
