@@ -19,6 +19,7 @@ from ._plan import (
 from ._planted import (
     DEFECTS,
     FLAGS,
+    SUITE_CONFIDENCE,
     DefectRecovery,
     InstrumentReport,
     planted_rows,
@@ -29,6 +30,7 @@ from ._render import render_instrument_markdown
 __all__ = [
     "DEFECTS",
     "FLAGS",
+    "SUITE_CONFIDENCE",
     "ContrastPlan",
     "DefectRecovery",
     "GatePlan",

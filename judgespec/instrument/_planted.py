@@ -45,6 +45,7 @@ from ._truth import (
 __all__ = [
     "DEFECTS",
     "FLAGS",
+    "SUITE_CONFIDENCE",
     "DefectRecovery",
     "InstrumentReport",
     "planted_rows",
@@ -56,6 +57,11 @@ DEFECTS: tuple[str, ...] = ("clean", "coarse", "position", "length", "baseline",
 
 FLAGS: tuple[str, ...] = ("ties", "position", "length", "baseline", "self", "noise")
 """The flags evaluated on every judge (see the module docstring)."""
+
+SUITE_CONFIDENCE = 0.996
+"""Default confidence level of every interval of the suite. Thirteen checks can fail by
+chance on a sound instrument (seven coverages, six flags on the clean judge); at 0.996
+each, Bonferroni's bound keeps the chance that any fails near 13 x 0.004 = 0.05."""
 
 _OWN_FLAG = {
     "coarse": "ties",
@@ -295,9 +301,9 @@ def _excludes_zero(low: float, high: float) -> bool:
 def validate_instrument(
     design: PlantedDesign | None = None,
     *,
-    n_bootstrap: int = 1000,
+    n_bootstrap: int = 2000,
     seed: int = 0,
-    confidence: float = 0.95,
+    confidence: float = SUITE_CONFIDENCE,
     interval: str = "percentile",
 ) -> InstrumentReport:
     """Audit the clean judge and one judge per planted defect; check what the audit recovers.
@@ -308,7 +314,9 @@ def validate_instrument(
         Sizes, noise levels and planted magnitudes (default :class:`PlantedDesign()`);
         its ``seed`` draws the data.
     n_bootstrap, seed, confidence, interval
-        As in :func:`judgespec.audit.run_audit` (the bootstrap's seed and level).
+        As in :func:`judgespec.audit.run_audit` (the bootstrap's seed and level); the
+        default level is :data:`SUITE_CONFIDENCE`, so that the suite as a whole fails by
+        chance about one time in twenty on a sound instrument.
 
     Returns
     -------

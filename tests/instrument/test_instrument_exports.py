@@ -7,6 +7,7 @@ import judgespec.instrument as instrument
 EXPECTED = {
     "DEFECTS",
     "FLAGS",
+    "SUITE_CONFIDENCE",
     "ContrastPlan",
     "DefectRecovery",
     "GatePlan",

@@ -136,7 +136,8 @@ def test_written_tables_score_to_the_suite_values(tmp_path: Path) -> None:
     args = ["--prompts", "100", "--bootstrap", "200"]
     result = runner.invoke(cli, ["validate-instrument", *args, "--tables", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    suite = {r.judge: r for r in validate_instrument(PlantedDesign(n_prompts=100), n_bootstrap=200).rows}
+    design = PlantedDesign(n_prompts=100)
+    suite = {r.judge: r for r in validate_instrument(design, n_bootstrap=200, confidence=0.95).rows}
     for judge, metric, extra in (
         ("coarse", "tie_rate", []),
         ("length", "length_bias", []),
