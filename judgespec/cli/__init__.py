@@ -34,10 +34,12 @@ COMMANDS: dict[str, str] = {
     "judge": "._judge_cmds:judge",
     "lock": "._contract_cmds:lock",
     "model": "._model_cmds:model",
+    "plan": "._plan_cmds:plan",
     "report": "._score_cmds:report",
     "schema": "._contract_cmds:schema",
     "score": "._score_cmds:score",
     "validate": "._contract_cmds:validate",
+    "validate-instrument": "._instrument_cmds:validate_instrument_cmd",
     "verify": "._contract_cmds:verify",
 }
 
