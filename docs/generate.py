@@ -121,11 +121,17 @@ def cli_reference() -> str:
 
 PUBLIC_MODULES: tuple[str, ...] = (
     "judgespec",
+    "judgespec.metrics",
+    "judgespec.backends",
     "judgespec.contract",
+    "judgespec.lock",
+    "judgespec.tables",
     "judgespec.judge",
     "judgespec.audit",
     "judgespec.scorecard",
     "judgespec.pipeline",
+    "judgespec.frameworks",
+    "judgespec.instrument",
     "judgespec.cli",
     "judgespec.demo",
     "judgespec_inspect",
@@ -135,14 +141,20 @@ PUBLIC_MODULES: tuple[str, ...] = (
 
 
 def attribute_docstrings(module_name: str) -> dict[str, str]:
-    """``NAME = value`` followed by a string literal, anywhere in the module's package.
+    """``NAME = value`` followed by a string literal, in the module's package or where it is defined.
 
     Constants carry no ``__doc__`` of their own; their documentation is the string
     literal under the assignment (the convention pydantic and Sphinx read too).
     """
     module = importlib.import_module(module_name)
     root = Path(inspect.getfile(module)).parent
-    files = sorted(root.rglob("*.py")) if Path(inspect.getfile(module)).name == "__init__.py" else [Path(inspect.getfile(module))]
+    own = sorted(root.rglob("*.py")) if Path(inspect.getfile(module)).name == "__init__.py" else [Path(inspect.getfile(module))]
+    # A constant re-exported from another floor (``judgespec.audit.METRIC_NAMES`` lives in
+    # ``judgespec.metrics``) is documented where it is defined: the module's own files
+    # first, then the rest of its top-level package.
+    top = importlib.import_module(module_name.split(".")[0])
+    package_files = sorted(Path(inspect.getfile(top)).parent.rglob("*.py"))
+    files = own + [path for path in package_files if path not in own]
     out: dict[str, str] = {}
     for path in files:
         body = ast.parse(path.read_text(encoding="utf-8")).body

@@ -67,6 +67,7 @@ __all__ = [
 ]
 
 ENTRY_POINT_GROUP = "judgespec.backends"
+"""The entry-point group where installed packages register third-party backends (a :class:`BackendSpec` each)."""
 MAX_BATCH = 4096
 """Largest ``batch_size`` a shipped backend accepts in ``model_args``."""
 

@@ -41,7 +41,9 @@ __all__ = [
 ]
 
 ENTRY_POINT_GROUP = "judgespec.frameworks"
+"""The entry-point group where framework adapters register a :class:`FrameworkPlugin`."""
 SOURCES_GROUP = "judgespec.sources"
+"""The entry-point group where adapters register readers of their framework's logs (:class:`SourceReader`)."""
 DEFAULT_N = 4
 DEFAULT_ORACLE = "match"
 

@@ -38,6 +38,7 @@ __all__ = [
 ]
 
 LOCK_VERSION = 1
+"""The lock file format's version; a lock of another version is refused, not guessed at."""
 
 
 def resolve_revision(judge: JudgeModel) -> str | None:

@@ -308,32 +308,28 @@ def validate_instrument(
 ) -> InstrumentReport:
     """Audit the clean judge and one judge per planted defect; check what the audit recovers.
 
-    Parameters
-    ----------
-    design
-        Sizes, noise levels and planted magnitudes (default :class:`PlantedDesign()`);
-        its ``seed`` draws the data.
-    n_bootstrap, seed, confidence, interval
-        As in :func:`judgespec.audit.run_audit` (the bootstrap's seed and level); the
-        default level is :data:`SUITE_CONFIDENCE`, so that the suite as a whole fails by
-        chance about one time in twenty on a sound instrument.
+    Args:
+        design: Sizes, noise levels and planted magnitudes (default
+            :class:`PlantedDesign()`); its ``seed`` draws the data.
+        n_bootstrap: As in :func:`judgespec.audit.run_audit`.
+        seed: The bootstrap's seed, as in :func:`judgespec.audit.run_audit`.
+        confidence: The intervals' level; the default :data:`SUITE_CONFIDENCE` makes the
+            suite as a whole fail by chance about one time in twenty on a sound instrument.
+        interval: The interval method, as in :func:`judgespec.audit.run_audit`.
 
-    Returns
-    -------
-    InstrumentReport
+    Returns:
         Per judge: the planted magnitude's true value, the audit's estimate and
         interval, and every flag. The suite passes when each interval covers its true
         value, each defect raises its own flag and the clean judge raises none.
 
-    Notes
-    -----
-    Each metric is the audit's own (``tie_rate``, ``position_consistency``,
-    ``length_bias``, ``recovery`` and the paired recovery difference of
-    :func:`judgespec.audit.run_contrast`); r_global − r_within and the self-preference
-    contrast are computed from per-prompt sums with the audit's cluster resampler. True
-    values are closed-form functions of the design (:mod:`judgespec.instrument._truth`).
-    The design follows the global vs within-prompt decomposition of Landesberg, "When
-    LLM Judge Scores Look Good but Best-of-N Decisions Fail" (arXiv 2603.12520).
+    Notes:
+        Each metric is the audit's own (``tie_rate``, ``position_consistency``,
+        ``length_bias``, ``recovery`` and the paired recovery difference of
+        :func:`judgespec.audit.run_contrast`); r_global − r_within and the self-preference
+        contrast are computed from per-prompt sums with the audit's cluster resampler. True
+        values are closed-form functions of the design (:mod:`judgespec.instrument._truth`).
+        The design follows the global vs within-prompt decomposition of Landesberg, "When
+        LLM Judge Scores Look Good but Best-of-N Decisions Fail" (arXiv 2603.12520).
     """
     design = design if design is not None else PlantedDesign()
     data = synthetic_audit(design)
