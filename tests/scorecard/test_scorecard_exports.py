@@ -16,6 +16,7 @@ EXPECTED = {
     "GateResult",
     "Metric",
     "MetricComparison",
+    "ProbeResult",
     "RunInfo",
     "RunRecord",
     "Scorecard",
