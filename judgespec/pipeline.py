@@ -276,7 +276,9 @@ def with_probes(
         runs.probes, n_bootstrap=card.run.n_bootstrap, seed=runs.seed, confidence=card.run.confidence
     )
 
-    def metric(e: Any, reason: str) -> Metric:
+    def metric(e: Any, prompts: int, reason: str) -> Metric:
+        if prompts == 0:
+            reason = "no eligible prompt: the probe needs prompts with two or more candidates with responses"
         return Metric(
             estimate=e.estimate, ci_low=e.ci_low, ci_high=e.ci_high, n=e.n, unit="prompts",
             reason=None if e.n else reason,
@@ -287,8 +289,8 @@ def with_probes(
             kind=s.kind,
             description=s.description,
             prompts=s.prompts,
-            score_shift=metric(s.score_shift, "no sampled prompt has the target scored both times"),
-            flip_rate=metric(s.flip_rate, "no sampled prompt has a judge pick both times"),
+            score_shift=metric(s.score_shift, s.prompts, "no sampled prompt has the target scored both times"),
+            flip_rate=metric(s.flip_rate, s.prompts, "no sampled prompt has a judge pick both times"),
             pairs=s.pairs,
             gained=s.gained,
             lost=s.lost,
