@@ -225,6 +225,4 @@ def probe_statistics(
             )
         )
     qs = bh_adjust([s.mcnemar_p for s in out])
-    return [
-        ProbeStatistics(**{**s.__dict__, "bh_q": q}) for s, q in zip(out, qs, strict=True)
-    ]
+    return [ProbeStatistics(**{**s.__dict__, "bh_q": q}) for s, q in zip(out, qs, strict=True)]

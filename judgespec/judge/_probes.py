@@ -103,7 +103,11 @@ def describe_probe(spec: ProbeSpec) -> str:
     if isinstance(spec, InjectionProbe):
         return f"judge-directed instruction appended ({len(spec.text.split())} words)"
     if isinstance(spec, FormattingProbe):
-        return "rewritten as markdown bullets" if spec.style == "markdown" else "markdown markers removed"
+        return (
+            "rewritten as markdown bullets"
+            if spec.style == "markdown"
+            else "markdown markers removed"
+        )
     return "target presented second instead of first"
 
 
@@ -160,30 +164,39 @@ def _tag(kind: str, prompt_id: Any) -> str:
     return f"probe:{kind}:{_key(prompt_id)}"
 
 
-def _scores(judged: Sequence[Mapping[str, Any]], prompt_id: Any) -> dict[str, float | None]:
-    key = _key(prompt_id)
-    return {
-        _key(r["candidate_id"]): r.get("judge_score")
-        for r in judged
-        if _key(r["prompt_id"]) == key
-    }
+class _Index:
+    """A judge output's scores and comparisons grouped by prompt (looked up per prompt)."""
 
+    def __init__(
+        self, judged: Sequence[Mapping[str, Any]], comparisons: Sequence[Mapping[str, Any]]
+    ) -> None:
+        self._scores: dict[str, dict[str, float | None]] = {}
+        for r in judged:
+            self._scores.setdefault(_key(r["prompt_id"]), {})[_key(r["candidate_id"])] = r.get(
+                "judge_score"
+            )
+        self._comparisons: dict[str, list[Mapping[str, Any]]] = {}
+        for c in comparisons:
+            self._comparisons.setdefault(_key(c["prompt_id"]), []).append(c)
 
-def _verdicts(
-    comparisons: Sequence[Mapping[str, Any]], prompt_id: Any, target: str
-) -> dict[tuple[str, str], bool]:
-    """Target preferred, by presentation (first id, second id), for the target's parsed comparisons."""
-    key = _key(prompt_id)
-    out: dict[tuple[str, str], bool] = {}
-    for c in comparisons:
-        if _key(c["prompt_id"]) != key or c.get("winner") is None:
-            continue
-        first, second = _key(c["first_id"]), _key(c["second_id"])
-        if target not in (first, second):
-            continue
-        winner = first if c["winner"] == "first" else second if c["winner"] == "second" else None
-        out[(first, second)] = winner == target
-    return out
+    def scores(self, prompt_id: Any) -> dict[str, float | None]:
+        """Judge score by candidate id (JSON text) of one prompt."""
+        return dict(self._scores.get(_key(prompt_id), {}))
+
+    def verdicts(self, prompt_id: Any, target: str) -> dict[tuple[str, str], bool]:
+        """Target preferred, by presentation (first id, second id), for the target's parsed comparisons."""
+        out: dict[tuple[str, str], bool] = {}
+        for c in self._comparisons.get(_key(prompt_id), []):
+            if c.get("winner") is None:
+                continue
+            first, second = _key(c["first_id"]), _key(c["second_id"])
+            if target not in (first, second):
+                continue
+            winner = (
+                first if c["winner"] == "first" else second if c["winner"] == "second" else None
+            )
+            out[(first, second)] = winner == target
+        return out
 
 
 def _implied_pairs(
@@ -239,21 +252,20 @@ def run_probes(
         judgments += out.stats.judgments
         model_calls += out.stats.model_calls
         cache_hits += out.stats.cache_hits
+        index = _Index(out.candidates, out.comparisons)
         for spec in content:
             items = []
             for pid, _positions, target in sampled:
                 tkey = _key(base[target]["candidate_id"])
-                before = _scores(out.candidates, pid)
-                after = _scores(out.candidates, _tag(spec.kind, pid))
+                before = index.scores(pid)
+                after = index.scores(_tag(spec.kind, pid))
                 if comparative:
-                    vb = _verdicts(out.comparisons, pid, tkey)
-                    va = _verdicts(out.comparisons, _tag(spec.kind, pid), tkey)
+                    vb = index.verdicts(pid, tkey)
+                    va = index.verdicts(_tag(spec.kind, pid), tkey)
                     pairs = tuple((vb[k], va[k]) for k in vb if k in va)
                 else:
                     pairs = _implied_pairs(before, after, tkey)
-                items.append(
-                    ProbePrompt(pid, base[target]["candidate_id"], before, after, pairs)
-                )
+                items.append(ProbePrompt(pid, base[target]["candidate_id"], before, after, pairs))
             results[spec.kind] = ProbeRun(
                 spec.kind,
                 describe_probe(spec),
@@ -272,29 +284,36 @@ def run_probes(
         table = []
         for pid, positions, target in sampled:
             others = [r for r in positions if r != target]
-            table.extend(dict(base[r], prompt_id=_tag("position-first", pid)) for r in [target, *others])
-            table.extend(dict(base[r], prompt_id=_tag("position-second", pid)) for r in [*others, target])
+            table.extend(
+                dict(base[r], prompt_id=_tag("position-first", pid)) for r in [target, *others]
+            )
+            table.extend(
+                dict(base[r], prompt_id=_tag("position-second", pid)) for r in [*others, target]
+            )
         out = judge_candidates(single, table, backend=backend, cache=cache, progress=progress)
         judgments += out.stats.judgments
         model_calls += out.stats.model_calls
         cache_hits += out.stats.cache_hits
+        index = _Index(out.candidates, out.comparisons)
         items = []
         for pid, _positions, target in sampled:
             tkey = _key(base[target]["candidate_id"])
             first, second = _tag("position-first", pid), _tag("position-second", pid)
-            ub = {frozenset(k): v for k, v in _verdicts(out.comparisons, first, tkey).items()}
-            ua = {frozenset(k): v for k, v in _verdicts(out.comparisons, second, tkey).items()}
+            ub = {frozenset(k): v for k, v in index.verdicts(first, tkey).items()}
+            ua = {frozenset(k): v for k, v in index.verdicts(second, tkey).items()}
             pairs = tuple((ub[k], ua[k]) for k in ub if k in ua)
             items.append(
                 ProbePrompt(
                     pid,
                     base[target]["candidate_id"],
-                    _scores(out.candidates, first),
-                    _scores(out.candidates, second),
+                    index.scores(first),
+                    index.scores(second),
                     pairs,
                 )
             )
-        results["position"] = ProbeRun("position", describe_probe(position), tuple(items), "verdicts")
+        results["position"] = ProbeRun(
+            "position", describe_probe(position), tuple(items), "verdicts"
+        )
 
     pairs_from = "verdicts" if comparative else "scores"
     ordered = tuple(

@@ -239,7 +239,13 @@ def test_logprob_protocol_probes() -> None:
 
 
 def test_sample_larger_than_the_prompts_uses_every_eligible_prompt() -> None:
-    lone = {"prompt_id": "lone", "candidate_id": "c0", "prompt": "?", "response": "q=3", "oracle": 1.0}
+    lone = {
+        "prompt_id": "lone",
+        "candidate_id": "c0",
+        "prompt": "?",
+        "response": "q=3",
+        "oracle": 1.0,
+    }
     data = [*rows(QUALITIES), lone]
     loaded = contract(POINTWISE, probes=_probes([{"kind": "injection"}], sample=100))
     runs = run_probes(loaded, data, backend=ScriptedJudge())
@@ -255,7 +261,9 @@ def test_scorecard_carries_probes_through_json_schema_and_renderers(tmp_path: Pa
         {**PAIRWISE, "orders": "single"},
         probes=_probes([{"kind": "position"}, {"kind": "injection"}], sample=6),
     )
-    out = judge_and_score(loaded, rows(QUALITIES), backend=ScriptedJudge(_first_slot), n_bootstrap=200)
+    out = judge_and_score(
+        loaded, rows(QUALITIES), backend=ScriptedJudge(_first_slot), n_bootstrap=200
+    )
     card = out.scorecard
     assert [p.kind for p in card.probes] == ["position", "injection"]
     position, injection = card.probes
@@ -284,7 +292,9 @@ def test_scorecard_carries_probes_through_json_schema_and_renderers(tmp_path: Pa
 
 
 def test_scorecard_without_probes_is_unchanged(tmp_path: Path) -> None:
-    out = judge_and_score(contract(POINTWISE), rows(QUALITIES), backend=ScriptedJudge(), n_bootstrap=50)
+    out = judge_and_score(
+        contract(POINTWISE), rows(QUALITIES), backend=ScriptedJudge(), n_bootstrap=50
+    )
     assert out.scorecard.probes == []
     assert "probes" not in json.loads(out.scorecard.to_json())
     assert "Probes" not in render_markdown(out.scorecard)

@@ -64,7 +64,9 @@ def test_content_probes_on_the_pointwise_smollm2_judge(smollm2_backend: Any) -> 
     assert runs.model_calls == 6 + 3 * 3
     _check(runs, ["verbosity", "injection", "formatting"], 1.0, 5.0)
     for run in runs.probes:
-        assert all(v is not None for p in run.prompts for v in [*p.before.values(), *p.after.values()])
+        assert all(
+            v is not None for p in run.prompts for v in [*p.before.values(), *p.after.values()]
+        )
 
 
 @pytest.mark.slow

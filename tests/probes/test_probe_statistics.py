@@ -105,9 +105,7 @@ def _prompts() -> tuple[_Prompt, ...]:
     for _ in range(9):
         before = {_k("t"): float(rng.integers(1, 6)), _k("o"): float(rng.integers(1, 6))}
         after = {_k("t"): float(rng.integers(1, 6)), _k("o"): before[_k("o")]}
-        pairs = (
-            (before[_k("t")] > before[_k("o")], after[_k("t")] > after[_k("o")]),
-        )
+        pairs = ((before[_k("t")] > before[_k("o")], after[_k("t")] > after[_k("o")]),)
         out.append(_Prompt("t", before, after, pairs))
     out.append(_Prompt("t", {_k("t"): None, _k("o"): 2.0}, {_k("t"): 3.0, _k("o"): 2.0}))
     return tuple(out)
@@ -137,7 +135,9 @@ def test_probe_statistics_against_brute_force() -> None:
         # the same draws, recomputed by looping over replicates
         rng = np.random.default_rng([seed, index])
         idx = rng.integers(0, len(d_arr), size=(n_boot, len(d_arr)))
-        shift_reps = [np.nanmean(d_arr[row]) if np.isfinite(d_arr[row]).any() else np.nan for row in idx]
+        shift_reps = [
+            np.nanmean(d_arr[row]) if np.isfinite(d_arr[row]).any() else np.nan for row in idx
+        ]
         flip_reps = [f_arr[row].mean() for row in idx]
         lo, hi = np.nanquantile(shift_reps, [0.05, 0.95])
         assert (stat.score_shift.ci_low, stat.score_shift.ci_high) == pytest.approx((lo, hi))
