@@ -26,6 +26,7 @@ __all__ = [
     "judge_and_score",
     "score_tables",
     "selection_options",
+    "with_probes",
     "with_slice_column",
 ]
 
@@ -251,4 +252,60 @@ def judge_and_score(
         source=score_options.get("source", "<rows>"),
     )
     card = score_tables(judged.candidates, judged.comparisons, loaded=loaded, **score_options)
+    card = with_probes(card, loaded, candidate_rows, backend=backend, cache=cache, progress=progress)
     return AuditOutcome(judged=judged, scorecard=card)
+
+
+def with_probes(
+    card: Scorecard,
+    loaded: LoadedContract | None,
+    candidate_rows: Sequence[Mapping[str, Any]],
+    *,
+    backend: JudgeBackend | None = None,
+    cache: JudgeCache | None = None,
+    progress: bool = False,
+) -> Scorecard:
+    """``card`` with the contract's probes run and scored (``card`` itself when it declares none).
+
+    The probes judge a seeded sample of ``candidate_rows`` (which need ``response``)
+    live through ``backend`` (default: the contract's own) and ``cache`` (see
+    :func:`judgespec.judge.run_probes`); their intervals use the scorecard's bootstrap
+    replicates and confidence, seeded by the probes' seed (see
+    :func:`judgespec.audit.probe_statistics`).
+    """
+    if loaded is None or loaded.contract.probes is None:
+        return card
+    from .audit import probe_statistics
+    from .judge import run_probes
+    from .scorecard import Metric, ProbeResult
+
+    runs = run_probes(loaded, candidate_rows, backend=backend, cache=cache, progress=progress)
+    stats = probe_statistics(
+        runs.probes, n_bootstrap=card.run.n_bootstrap, seed=runs.seed, confidence=card.run.confidence
+    )
+
+    def metric(e: Any, prompts: int, reason: str) -> Metric:
+        if prompts == 0:
+            reason = "no eligible prompt: the probe needs prompts with two or more candidates with responses"
+        return Metric(
+            estimate=e.estimate, ci_low=e.ci_low, ci_high=e.ci_high, n=e.n, unit="prompts",
+            reason=None if e.n else reason,
+        )
+
+    results = [
+        ProbeResult(
+            kind=s.kind,
+            description=s.description,
+            prompts=s.prompts,
+            score_shift=metric(s.score_shift, s.prompts, "no sampled prompt has the target scored both times"),
+            flip_rate=metric(s.flip_rate, s.prompts, "no sampled prompt has a judge pick both times"),
+            pairs=s.pairs,
+            gained=s.gained,
+            lost=s.lost,
+            pairs_from=s.pairs_from,
+            mcnemar_p=s.mcnemar_p,
+            bh_q=s.bh_q,
+        )
+        for s in stats
+    ]
+    return card.model_copy(update={"probes": results})

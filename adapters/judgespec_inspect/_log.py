@@ -47,7 +47,7 @@ from inspect_ai.log import EvalLog, EvalSample, read_eval_log, write_eval_log
 
 from judgespec import AuditDataError, JudgespecError, LoadedContract
 from judgespec.judge import JudgeCache, judge_candidates
-from judgespec.pipeline import with_slice_column
+from judgespec.pipeline import with_probes, with_slice_column
 from judgespec.scorecard import Scorecard, parse_scorecard
 
 from ._contracts import contract_from_canonical, resolve_contract
@@ -330,7 +330,8 @@ def score_log(
     serves the judge calls of an epoch log judged under the contract: ``True`` the user's
     judge cache (the one ``judgespec audit`` uses, ``$JUDGESPEC_CACHE_DIR`` or the user
     cache dir; opened only when there is something to judge), ``False`` none, or an open
-    :class:`~judgespec.judge.JudgeCache`.
+    :class:`~judgespec.judge.JudgeCache`. A contract that declares probes runs them live
+    here, through the same cache (see :func:`judgespec.pipeline.with_probes`).
     """
     settings = audit_settings_of(log)
     rows, loaded = log_tables(
@@ -338,7 +339,7 @@ def score_log(
     )
     epoch_log = not _adapter_records(list(log.samples or []))
     epochs = log.eval.config.epochs
-    return scorecard_from_rows(
+    card = scorecard_from_rows(
         rows,
         loaded,
         AuditSettings(
@@ -354,6 +355,10 @@ def score_log(
         source=str(log.location),
         by=by,
     )
+    if loaded is None or loaded.contract.probes is None:
+        return card
+    with _judge_cache(cache) as store:  # the probes judge live, through the same cache
+        return with_probes(card, loaded, rows.candidates, cache=store)
 
 
 def _with_samples(log: EvalLog) -> EvalLog:

@@ -169,7 +169,8 @@ def score_samples(
     ``by`` names a field of the logged documents whose values each get their own audit
     (the scorecard's ``slices``). ``cache`` serves the judge calls: ``True`` the user's
     judge cache (the one ``judgespec audit`` uses; opened only when there is something to
-    judge), ``False`` none, or an open :class:`~judgespec.judge.JudgeCache`.
+    judge), ``False`` none, or an open :class:`~judgespec.judge.JudgeCache`. A contract
+    that declares probes runs them live here (see :func:`judgespec.pipeline.with_probes`).
     """
     from judgespec.pipeline import score_tables
 
@@ -178,7 +179,7 @@ def score_samples(
     )
     settings = samples.settings
     n = settings.n if settings is not None else len(samples.records[0]["candidates"])
-    return score_tables(
+    card = score_tables(
         candidates,
         comparisons or None,
         loaded=loaded,
@@ -194,6 +195,12 @@ def score_samples(
         warnings=samples.warnings,
         by=by,
     )
+    if loaded.contract.probes is None:
+        return card
+    from judgespec.pipeline import with_probes
+
+    with _judge_cache(cache) as store:  # the probes judge live, through the same cache
+        return with_probes(card, loaded, candidates, backend=backend, cache=store)
 
 
 def tables_from_lmeval_samples(

@@ -28,6 +28,7 @@ from ._convert import (
 )
 from ._derived import derive_selection_scores
 from ._metrics import HEADLINE_METRICS, METRIC_NAMES
+from ._probes import ProbeEstimate, ProbeStatistics, bh_adjust, mcnemar_exact, probe_statistics
 from ._result import (
     AuditCounts,
     AuditDiagnostics,
@@ -58,13 +59,18 @@ __all__ = [
     "JudgedSet",
     "MetricContrast",
     "MetricEstimate",
+    "ProbeEstimate",
+    "ProbeStatistics",
     "arena_to_candidates",
+    "bh_adjust",
     "derive_selection_scores",
     "holm_adjust",
     "iter_jsonl",
     "judgebench_category",
     "judgebench_reward_to_candidates",
     "judgebench_to_tables",
+    "mcnemar_exact",
+    "probe_statistics",
     "read_candidates",
     "read_comparisons",
     "run_audit",

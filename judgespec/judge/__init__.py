@@ -48,6 +48,7 @@ from ._parse import (
     verdict_choices,
 )
 from ._paths import cache_dir
+from ._probes import ProbePrompt, ProbeRun, ProbeRuns, perturb, run_probes
 from ._render import request_hash
 from ._replay import ReplayBackend
 from ._transformers import TransformersBackend
@@ -65,6 +66,9 @@ __all__ = [
     "JudgeOutput",
     "JudgeStats",
     "ParseFailure",
+    "ProbePrompt",
+    "ProbeRun",
+    "ProbeRuns",
     "ReplayBackend",
     "TokenScoreRequest",
     "TransformersBackend",
@@ -86,10 +90,12 @@ __all__ = [
     "make_backend",
     "parse_pair",
     "parse_score",
+    "perturb",
     "read_candidate_rows",
     "register_backend",
     "request_hash",
     "resolve_local_revision",
+    "run_probes",
     "verdict_choices",
     "win_matrix",
     "win_share",

@@ -9,6 +9,7 @@ from judgespec.scorecard._model import Scorecard
 __all__ = [
     "BON_HEADER",
     "ESCALATIONS_SHOWN",
+    "PROBE_HEADER",
     "bon_rows",
     "ci_label",
     "count_items",
@@ -17,6 +18,7 @@ __all__ = [
     "header_items",
     "metric_header",
     "metric_rows",
+    "probe_rows",
     "short_fingerprint",
     "slice_header",
     "slice_rows",
@@ -154,6 +156,38 @@ def slice_rows(sc: Scorecard) -> list[list[str]]:
             else:
                 cells.append(f"{fmt_num(m.estimate)} {fmt_ci(m.ci_low, m.ci_high)}")
         rows.append(cells)
+    return rows
+
+
+PROBE_HEADER = ["probe", "prompts", "score shift", "flip rate", "flips b/c (pairs)", "McNemar p", "BH q"]
+"""Columns of the probe table."""
+
+
+def _probe_cell(estimate: float, low: float, high: float) -> str:
+    if math.isnan(estimate):
+        return NA
+    if math.isnan(low) or math.isnan(high):
+        return fmt_num(estimate)
+    return f"{fmt_num(estimate)} {fmt_ci(low, high)}"
+
+
+def probe_rows(sc: Scorecard) -> list[list[str]]:
+    """One row per probe: kind and perturbation, prompts, score shift and flip rate with
+    intervals, McNemar's discordant counts ``b/c`` (comparisons), p-value and BH q-value."""
+    rows = []
+    for p in sc.probes:
+        shift, flip = p.score_shift, p.flip_rate
+        rows.append(
+            [
+                f"{p.kind}: {p.description}",
+                str(p.prompts),
+                _probe_cell(shift.estimate, shift.ci_low, shift.ci_high),
+                _probe_cell(flip.estimate, flip.ci_low, flip.ci_high),
+                f"{p.gained}/{p.lost} ({p.pairs} {p.pairs_from})",
+                fmt_num(p.mcnemar_p, 4),
+                fmt_num(p.bh_q, 4),
+            ]
+        )
     return rows
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "GateResult",
     "Metric",
     "NanFloat",
+    "ProbeResult",
     "RunInfo",
     "RunRecord",
     "Scorecard",
@@ -257,6 +258,37 @@ class Slice(_Model):
     """Every metric within the slice, with a cluster-bootstrap interval over its prompts."""
 
 
+class ProbeResult(_Model):
+    """One intervention probe: the judge's response to a controlled perturbation (see docs/probes.md)."""
+
+    kind: str = Field(min_length=1)
+    """``position``, ``verbosity``, ``injection`` or ``formatting``."""
+    description: str
+    """What the perturbation does, e.g. ``50 words of filler appended``."""
+    prompts: int = Field(ge=0)
+    """Sampled prompts the probe ran on (one target candidate each)."""
+    score_shift: Metric
+    """Mean over prompts of the target's judge score perturbed minus original (win share under comparative protocols), with a paired cluster-bootstrap interval."""
+    flip_rate: Metric
+    """Mean over prompts of the total-variation distance between the pick distributions before and after (the share of prompts whose top-1 pick changes, without ties)."""
+    pairs: int = Field(ge=0)
+    """Comparisons of the target with another candidate in the McNemar table."""
+    gained: int = Field(ge=0)
+    """Comparisons the target won only after the perturbation (McNemar's b)."""
+    lost: int = Field(ge=0)
+    """Comparisons the target won only before the perturbation (McNemar's c)."""
+    pairs_from: Literal["verdicts", "scores"]
+    """Where the preferences come from: pairwise verdicts, or implied by pointwise scores."""
+    mcnemar_p: NanFloat
+    """Exact McNemar p-value of the verdict flips; null when there is no comparison."""
+    bh_q: NanFloat
+    """Benjamini-Hochberg adjusted p-value across the contract's probes."""
+
+
+def _no_probes(value: list[ProbeResult]) -> bool:
+    return not value
+
+
 class Scorecard(_Model):
     """The standardized, versioned result of one audit of one judge contract.
 
@@ -284,6 +316,8 @@ class Scorecard(_Model):
     """Plot samples for the HTML report; null when left out."""
     slices: list[Slice] = Field(default_factory=list)
     """Per-value audits of a slice column (``--by``), sorted by value; empty without one."""
+    probes: list[ProbeResult] = Field(default_factory=list, exclude_if=_no_probes)
+    """Intervention probes the contract declares, in its order; left out of the file when there are none."""
 
     @property
     def all_warnings(self) -> list[str]:

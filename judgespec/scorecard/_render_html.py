@@ -8,12 +8,14 @@ from html import escape
 from judgespec.scorecard._format import (
     BON_HEADER,
     ESCALATIONS_SHOWN,
+    PROBE_HEADER,
     bon_rows,
     count_items,
     fmt_num,
     header_items,
     metric_header,
     metric_rows,
+    probe_rows,
     slice_header,
     slice_rows,
 )
@@ -153,7 +155,7 @@ def render_html(sc: Scorecard) -> str:
     """The scorecard as one standalone HTML page (deterministic; no external assets).
 
     Contains the contract and run header, contract warnings, the metrics table, the
-    slice table (with ``--by``), the best-of-k curve (judge vs oracle vs random utility), global vs within-prompt
+    slice table (with ``--by``), the probe table, the best-of-k curve (judge vs oracle vs random utility), global vs within-prompt
     scatter plots and the tie histogram (when the scorecard has diagnostics), counts,
     gates and the first 50 escalated prompt ids. All text is HTML-escaped.
     """
@@ -173,6 +175,11 @@ def render_html(sc: Scorecard) -> str:
         parts += [
             f"<h2>Slices by {escape(sc.slices[0].by)}</h2>",
             _table(header, slice_rows(sc), [False] + [True] * (len(header) - 1)),
+        ]
+    if sc.probes:
+        parts += [
+            "<h2>Probes (perturbed minus original)</h2>",
+            _table(PROBE_HEADER, probe_rows(sc), [False] + [True] * (len(PROBE_HEADER) - 1)),
         ]
     if sc.bon_curve:
         parts += ["<h2>Best-of-k curve</h2>", _bon(sc)]

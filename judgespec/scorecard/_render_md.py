@@ -8,12 +8,14 @@ from collections.abc import Sequence
 from judgespec.scorecard._format import (
     BON_HEADER,
     ESCALATIONS_SHOWN,
+    PROBE_HEADER,
     bon_rows,
     count_items,
     fmt_num,
     header_items,
     metric_header,
     metric_rows,
+    probe_rows,
     slice_header,
     slice_rows,
 )
@@ -79,6 +81,9 @@ def render_markdown(sc: Scorecard) -> str:
         lines += ["", f"## Slices by {md_cell(sc.slices[0].by)}", ""]
         header = slice_header(sc)
         lines += md_table(header, slice_rows(sc), "l" + "r" * (len(header) - 1))
+    if sc.probes:
+        lines += ["", "## Probes (perturbed minus original)", ""]
+        lines += md_table(PROBE_HEADER, probe_rows(sc), "lrrrrrr")
     if sc.bon_curve:
         lines += ["", "## Best-of-k curve", ""]
         lines += md_table(BON_HEADER, bon_rows(sc), "r" * len(BON_HEADER))

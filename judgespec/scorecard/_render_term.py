@@ -8,12 +8,14 @@ from rich.text import Text
 
 from judgespec.scorecard._format import (
     BON_HEADER,
+    PROBE_HEADER,
     bon_rows,
     count_items,
     fmt_num,
     header_items,
     metric_header,
     metric_rows,
+    probe_rows,
     slice_header,
     slice_rows,
 )
@@ -58,6 +60,16 @@ def _slices(sc: Scorecard) -> Table:
     return table
 
 
+def _probes(sc: Scorecard) -> Table:
+    table = Table(title="Probes (perturbed minus original)", title_justify="left")
+    table.add_column(PROBE_HEADER[0])
+    for column in PROBE_HEADER[1:]:
+        table.add_column(column, justify="right")
+    for row in probe_rows(sc):
+        table.add_row(*(Text(cell) for cell in row))
+    return table
+
+
 def _bon(sc: Scorecard) -> Table:
     table = Table(title="Best-of-k (expected oracle utility)", title_justify="left")
     for column in BON_HEADER:
@@ -88,7 +100,7 @@ def render_terminal(sc: Scorecard, console: Console | None = None) -> None:
     """Print the scorecard to ``console`` (default: a new rich Console on stdout).
 
     Shows the contract and run header with counts, contract warnings in yellow, the
-    metrics table (estimate, interval, n), the slice table (with ``--by``), the
+    metrics table (estimate, interval, n), the slice table (with ``--by``), the probe table (when the contract declares probes), the
     best-of-k curve, gate outcomes and the
     number of escalated prompts. User-supplied text is never read as rich markup.
     """
@@ -100,6 +112,8 @@ def render_terminal(sc: Scorecard, console: Console | None = None) -> None:
     out.print(_metrics(sc))
     if sc.slices:
         out.print(_slices(sc))
+    if sc.probes:
+        out.print(_probes(sc))
     if sc.bon_curve:
         out.print(_bon(sc))
     if sc.gates:
