@@ -15,7 +15,7 @@ from inspect_ai.dataset import json_dataset
 from inspect_ai.scorer import match
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
-from judgespec_inspect._testing import digit_judge_score
+from judgespec._scripted import digit_judge_score
 
 
 @solver
@@ -44,7 +44,7 @@ def test_probes_run_live_in_score_from_inspect_log(
 
     from judgespec.cli import cli
     from judgespec.scorecard import load_scorecard
-    from judgespec_inspect._testing import reset_scripted_calls, scripted_calls
+    from judgespec._scripted import reset_scripted_calls, scripted_calls
 
     data = yaml.safe_load(digit_contract.read_text(encoding="utf-8"))
     data["probes"] = {
