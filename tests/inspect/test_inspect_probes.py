@@ -42,9 +42,9 @@ def test_probes_run_live_in_score_from_inspect_log(
     nothing, a markdown heading line hides the digit (a counted parse failure)."""
     from click.testing import CliRunner
 
+    from judgespec._scripted import reset_scripted_calls, scripted_calls
     from judgespec.cli import cli
     from judgespec.scorecard import load_scorecard
-    from judgespec._scripted import reset_scripted_calls, scripted_calls
 
     data = yaml.safe_load(digit_contract.read_text(encoding="utf-8"))
     data["probes"] = {
