@@ -490,6 +490,7 @@ ProbeSpec = Annotated[
     PositionProbe | VerbosityProbe | InjectionProbe | FormattingProbe,
     Field(discriminator="kind"),
 ]
+"""One probe of a contract's ``probes.run`` list: position, verbosity, injection or formatting, chosen by ``kind``."""
 
 
 class Probes(_Strict):
