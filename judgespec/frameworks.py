@@ -16,7 +16,8 @@ here, so each gets the same defaults.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -33,10 +34,13 @@ __all__ = [
     "AuditOptions",
     "FrameworkPlugin",
     "SourceReader",
+    "SourceRows",
+    "SourceTablesReader",
     "audit_in_framework",
     "framework_names",
     "load_framework",
     "load_source",
+    "load_source_tables",
     "source_names",
 ]
 
@@ -123,6 +127,25 @@ class AuditOptions:
         )
 
 
+@dataclass(frozen=True)
+class SourceRows:
+    """A framework's log read back as tables: one judge's verdicts on its candidates.
+
+    What the ``tables_from_*`` sibling of a ``judgespec.sources`` reader returns (see
+    :func:`load_source_tables`), so that ``judgespec contrast`` can put an Inspect log or
+    lm-eval samples beside candidates tables and audit folders.
+    """
+
+    candidates: list[dict[str, Any]]
+    """Candidates-table rows, in the order the reader scores them."""
+    comparisons: list[dict[str, Any]] = field(default_factory=list)
+    """Comparisons-table rows (empty for pointwise judges)."""
+    loaded: LoadedContract | None = None
+    """The contract the verdicts were given under, when the log records or names one."""
+    source: str = "<rows>"
+    """The log the rows came from (named in errors)."""
+
+
 @runtime_checkable
 class FrameworkPlugin(Protocol):
     """What ``judgespec.frameworks`` entry points provide."""
@@ -141,7 +164,7 @@ class SourceReader(Protocol):
     """What ``judgespec.sources`` entry points provide: ``score_from_<kind>``.
 
     Its module also defines ``tables_from_<kind>`` (same path and contract) returning
-    :class:`judgespec.pipeline.SourceRows`. Source-specific options (an Inspect log's
+    :class:`SourceRows` (:func:`load_source_tables` finds it). Source-specific options (an Inspect log's
     ``oracle`` and ``judge``, lm-eval's ``task`` and ``filter``) are keywords too.
     """
 
@@ -156,6 +179,14 @@ class SourceReader(Protocol):
         **options: Any,
     ) -> Scorecard:
         """The scorecard of the framework output at ``path``."""
+        ...
+
+
+class SourceTablesReader(Protocol):
+    """The ``tables_from_<kind>`` beside a :class:`SourceReader`: the log read back as tables."""
+
+    def __call__(self, path: str | Path, **options: Any) -> SourceRows:
+        """The candidates (and comparisons) rows of the framework output at ``path``."""
         ...
 
 
@@ -181,9 +212,38 @@ def load_framework(name: str) -> FrameworkPlugin:
 
 
 def load_source(name: str, *, purpose: str) -> SourceReader:
-    """The log source ``name`` (its ``score_from_<kind>`` reader)."""
-    reader: SourceReader = load_plugin(SOURCES_GROUP, name, purpose=purpose)
-    return reader
+    """The log source ``name`` (its ``score_from_<kind>`` reader); a missing one names the extra."""
+    reader = load_plugin(SOURCES_GROUP, name, purpose=purpose)
+    if not callable(reader):
+        raise JudgespecError(
+            f"the '{name}' entry point of {SOURCES_GROUP} is not a reader (a score_from_<kind> "
+            "function); reinstall the package that declares it"
+        )
+    found: SourceReader = reader
+    return found
+
+
+def load_source_tables(name: str, *, purpose: str) -> SourceTablesReader:
+    """The ``tables_from_<kind>`` sibling of the log source ``name``'s reader.
+
+    A reader registered as ``module:score_from_<kind>`` has its tables function in the
+    same module, so no second entry point is needed; a missing adapter names the extra
+    to install, a reader without one says so.
+    """
+    reader = load_source(name, purpose=purpose)
+    module_name = getattr(reader, "__module__", None) or ""
+    attribute = str(getattr(reader, "__name__", "")).replace("score_from_", "tables_from_", 1)
+    if not attribute.startswith("tables_from_"):
+        attribute = "tables_from_<kind>"
+    found = getattr(import_module(module_name), attribute, None) if module_name else None
+    if found is None:
+        where = module_name or repr(reader)
+        raise JudgespecError(
+            f"the '{name}' source ({where}) offers no {attribute} function; "
+            f"{purpose} needs an adapter version that does"
+        )
+    tables: SourceTablesReader = found
+    return tables
 
 
 def audit_in_framework(
