@@ -16,17 +16,23 @@ here, so each gets the same defaults.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from importlib import import_module
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ._errors import JudgespecError
 from ._plugins import load_plugin, plugin_names
+from ._sources import (
+    SOURCES_GROUP,
+    SourceRows,
+    SourceTablesReader,
+    load_reader,
+    load_source_tables,
+)
 from .contract import LoadedContract, load_contract
 
 if TYPE_CHECKING:
-    from .scorecard import Scorecard
+    from .scorecard._model import Scorecard
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -46,8 +52,6 @@ __all__ = [
 
 ENTRY_POINT_GROUP = "judgespec.frameworks"
 """The entry-point group where framework adapters register a :class:`FrameworkPlugin`."""
-SOURCES_GROUP = "judgespec.sources"
-"""The entry-point group where adapters register readers of their framework's logs (:class:`SourceReader`)."""
 DEFAULT_N = 4
 DEFAULT_ORACLE = "match"
 
@@ -127,25 +131,6 @@ class AuditOptions:
         )
 
 
-@dataclass(frozen=True)
-class SourceRows:
-    """A framework's log read back as tables: one judge's verdicts on its candidates.
-
-    What the ``tables_from_*`` sibling of a ``judgespec.sources`` reader returns (see
-    :func:`load_source_tables`), so that ``judgespec contrast`` can put an Inspect log or
-    lm-eval samples beside candidates tables and audit folders.
-    """
-
-    candidates: list[dict[str, Any]]
-    """Candidates-table rows, in the order the reader scores them."""
-    comparisons: list[dict[str, Any]] = field(default_factory=list)
-    """Comparisons-table rows (empty for pointwise judges)."""
-    loaded: LoadedContract | None = None
-    """The contract the verdicts were given under, when the log records or names one."""
-    source: str = "<rows>"
-    """The log the rows came from (named in errors)."""
-
-
 @runtime_checkable
 class FrameworkPlugin(Protocol):
     """What ``judgespec.frameworks`` entry points provide."""
@@ -182,14 +167,6 @@ class SourceReader(Protocol):
         ...
 
 
-class SourceTablesReader(Protocol):
-    """The ``tables_from_<kind>`` beside a :class:`SourceReader`: the log read back as tables."""
-
-    def __call__(self, path: str | Path, **options: Any) -> SourceRows:
-        """The candidates (and comparisons) rows of the framework output at ``path``."""
-        ...
-
-
 def framework_names() -> list[str]:
     """The installed framework plugins (nothing is imported)."""
     return plugin_names(ENTRY_POINT_GROUP)
@@ -213,37 +190,8 @@ def load_framework(name: str) -> FrameworkPlugin:
 
 def load_source(name: str, *, purpose: str) -> SourceReader:
     """The log source ``name`` (its ``score_from_<kind>`` reader); a missing one names the extra."""
-    reader = load_plugin(SOURCES_GROUP, name, purpose=purpose)
-    if not callable(reader):
-        raise JudgespecError(
-            f"the '{name}' entry point of {SOURCES_GROUP} is not a reader (a score_from_<kind> "
-            "function); reinstall the package that declares it"
-        )
-    found: SourceReader = reader
+    found: SourceReader = load_reader(name, purpose=purpose)
     return found
-
-
-def load_source_tables(name: str, *, purpose: str) -> SourceTablesReader:
-    """The ``tables_from_<kind>`` sibling of the log source ``name``'s reader.
-
-    A reader registered as ``module:score_from_<kind>`` has its tables function in the
-    same module, so no second entry point is needed; a missing adapter names the extra
-    to install, a reader without one says so.
-    """
-    reader = load_source(name, purpose=purpose)
-    module_name = getattr(reader, "__module__", None) or ""
-    attribute = str(getattr(reader, "__name__", "")).replace("score_from_", "tables_from_", 1)
-    if not attribute.startswith("tables_from_"):
-        attribute = "tables_from_<kind>"
-    found = getattr(import_module(module_name), attribute, None) if module_name else None
-    if found is None:
-        where = module_name or repr(reader)
-        raise JudgespecError(
-            f"the '{name}' source ({where}) offers no {attribute} function; "
-            f"{purpose} needs an adapter version that does"
-        )
-    tables: SourceTablesReader = found
-    return tables
 
 
 def audit_in_framework(

@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ._sources import SourceRows
 from .contract import selection_options
-from .frameworks import SourceRows
 
 if TYPE_CHECKING:
     from .audit import CandidatesTable, ComparisonsTable

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from judgespec import JudgespecError, frameworks
+from judgespec import JudgespecError, _sources, frameworks
 from judgespec.pipeline import SourceRows
 from judgespec.scorecard import read_judged_set
 
@@ -29,7 +29,7 @@ def test_the_tables_reader_is_the_sibling_of_the_registered_reader(monkeypatch: 
 
     module = _module("fake_source", score_from_thing=score_from_thing, tables_from_thing=tables_from_thing)
     monkeypatch.setitem(__import__("sys").modules, "fake_source", module)
-    monkeypatch.setattr(frameworks, "load_plugin", lambda group, name, *, purpose: module.score_from_thing)
+    monkeypatch.setattr(_sources, "load_plugin", lambda group, name, *, purpose: module.score_from_thing)
     assert frameworks.load_source_tables("thing", purpose="Testing") is module.tables_from_thing
 
 
@@ -38,7 +38,7 @@ def test_a_reader_without_a_tables_sibling_says_so(monkeypatch: pytest.MonkeyPat
 
     module = _module("fake_source_old", score_from_thing=score_from_thing)
     monkeypatch.setitem(__import__("sys").modules, "fake_source_old", module)
-    monkeypatch.setattr(frameworks, "load_plugin", lambda group, name, *, purpose: module.score_from_thing)
+    monkeypatch.setattr(_sources, "load_plugin", lambda group, name, *, purpose: module.score_from_thing)
     with pytest.raises(JudgespecError, match=r"^the 'thing' source \(fake_source_old\) offers no tables_from_thing function; Contrasting needs an adapter version that does$"):
         frameworks.load_source_tables("thing", purpose="Contrasting")
 
@@ -61,7 +61,7 @@ def test_logs_and_samples_go_to_the_adapters(tmp_path: Path, monkeypatch: pytest
         ]
         return SourceRows(candidates=rows, source=str(p))
 
-    monkeypatch.setattr(frameworks, "load_source_tables", lambda name, *, purpose: reader)
+    monkeypatch.setattr(_sources, "load_source_tables", lambda name, *, purpose: reader)
     judged, info = read_judged_set(path)
     assert asked == [(kind, path)]
     assert judged.candidates.n_rows == 2 and judged.comparisons is None
@@ -78,6 +78,6 @@ def test_a_folder_with_neither_names_every_kind_of_source(tmp_path: Path) -> Non
 
 
 def test_a_source_entry_point_that_is_no_reader_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(frameworks, "load_plugin", lambda group, name, *, purpose: "not a function")
+    monkeypatch.setattr(_sources, "load_plugin", lambda group, name, *, purpose: "not a function")
     with pytest.raises(JudgespecError, match=r"^the 'thing' entry point of judgespec\.sources is not a reader"):
         frameworks.load_source("thing", purpose="Scoring --from-thing")

@@ -370,9 +370,9 @@ def _framework_source(p: Path) -> str | None:
 def _read_framework_source(
     kind: str, p: Path, text: str, label: str | None
 ) -> tuple[JudgedSet, ContrastJudge]:
+    from judgespec._sources import load_source_tables
     from judgespec.audit import CandidatesTable, ComparisonsTable
     from judgespec.contract import selection_options
-    from judgespec.frameworks import load_source_tables
 
     reader = load_source_tables(kind, purpose=f"Contrasting {'an Inspect log' if kind == 'inspect-log' else 'lm-eval samples'}")
     rows = reader(p)
