@@ -4,6 +4,11 @@ Entry point: :func:`judge_candidates`. Backends: ``transformers`` (in process, w
 embedded SmolLM2 judge), ``replay`` (recorded verdicts), and third-party backends
 registered through the ``judgespec.backends`` entry point group. Heavy dependencies
 (torch, transformers) are imported only when a backend that needs them is made.
+
+Three parts, each its own folder: ``backends/`` (what answers a judge request),
+``protocols/`` (how candidates become judge calls and verdicts) and ``engine/`` (runs a
+protocol over a table: the call runner, the cache, tie policies, probes, output). Each
+imports only from the parts before it; the public names are exported here.
 """
 
 from .._paths import cache_dir
