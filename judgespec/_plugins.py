@@ -7,12 +7,12 @@ install. Plugins register under these entry-point groups in their package metada
 - ``judgespec.backends``: judge backends, each a :class:`judgespec.backends.BackendSpec`
   (the shipped ``transformers``, ``replay``, ``inspect`` and ``lmeval`` backends are
   declared in :mod:`judgespec.backends` itself);
-- ``judgespec.sources``: readers that score a framework's logs,
-  ``score_from_<kind>(path, *, contract, seed, n_bootstrap, by, ...) -> Scorecard``. The
-  module of each reader also defines ``tables_from_<kind>(path, *, contract, ...)``
-  returning :class:`judgespec.pipeline.SourceRows`, the tables the reader scores
-  (:func:`load_source_tables` finds it, so no second entry point is needed);
-- ``judgespec.frameworks``: runners for ``judgespec audit --framework NAME``;
+- ``judgespec.sources``: readers that score a framework's logs, each a
+  :class:`judgespec.frameworks.SourceReader` with its ``tables_from_<kind>`` beside it
+  (loaded through :func:`judgespec.frameworks.load_source` and
+  :func:`judgespec.frameworks.load_source_tables`);
+- ``judgespec.frameworks``: runners for ``judgespec audit --framework NAME``, each a
+  :class:`judgespec.frameworks.FrameworkPlugin`;
 - ``judgespec.cli``: extra click command groups (e.g. ``judgespec lmeval``).
 """
 
@@ -24,7 +24,7 @@ from typing import Any
 
 from ._errors import JudgespecError, MissingExtraError
 
-__all__ = ["load_plugin", "load_reference", "load_source_tables", "plugin_names"]
+__all__ = ["load_plugin", "load_reference", "plugin_names"]
 
 _EXTRA = {"inspect": "inspect", "inspect-log": "inspect", "lmeval": "lmeval", "lmeval-samples": "lmeval"}
 """The extra that installs a shipped framework or source plugin's framework."""
@@ -66,26 +66,4 @@ def load_reference(reference: str, *, extra: str, purpose: str) -> Any:
     found = getattr(module, attribute, None) if attribute else module
     if found is None:
         raise JudgespecError(f"{purpose}: {reference} names nothing; reinstall the package that declares it")
-    return found
-
-
-def load_source_tables(name: str, *, purpose: str) -> Any:
-    """The ``tables_from_<kind>`` sibling of the ``judgespec.sources`` reader ``name``.
-
-    A reader registered as ``module:score_from_<kind>`` has its tables function in the
-    same module; a missing adapter names the extra to install, a reader without one
-    says so.
-    """
-    reader = load_plugin("judgespec.sources", name, purpose=purpose)
-    module_name = getattr(reader, "__module__", None) or ""
-    attribute = str(getattr(reader, "__name__", "")).replace("score_from_", "tables_from_", 1)
-    if not attribute.startswith("tables_from_"):
-        attribute = "tables_from_<kind>"
-    found = getattr(import_module(module_name), attribute, None) if module_name else None
-    if found is None:
-        where = module_name or repr(reader)
-        raise JudgespecError(
-            f"the '{name}' source ({where}) offers no {attribute} function; "
-            f"{purpose} needs an adapter version that does"
-        )
     return found

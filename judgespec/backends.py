@@ -276,12 +276,12 @@ BUILTIN_BACKENDS: Mapping[str, BackendSpec] = {
     for spec in (
         BackendSpec(
             "transformers",
-            factory="judgespec.judge._transformers:make_transformers_backend",
+            factory="judgespec.judge.backends._transformers:make_transformers_backend",
             model_args=TransformersArgs,
-            resolver="judgespec.judge._embedded:resolve_transformers_revision",
+            resolver="judgespec.judge.backends._embedded:resolve_transformers_revision",
             extra="hf",
         ),
-        BackendSpec("replay", factory="judgespec.judge._replay:make_replay_backend", model_args=ReplayArgs),
+        BackendSpec("replay", factory="judgespec.judge.backends._replay:make_replay_backend", model_args=ReplayArgs),
         BackendSpec(
             "inspect",
             factory="judgespec_inspect._backend:make_backend",

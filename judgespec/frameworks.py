@@ -22,10 +22,17 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ._errors import JudgespecError
 from ._plugins import load_plugin, plugin_names
+from ._sources import (
+    SOURCES_GROUP,
+    SourceRows,
+    SourceTablesReader,
+    load_reader,
+    load_source_tables,
+)
 from .contract import LoadedContract, load_contract
 
 if TYPE_CHECKING:
-    from .scorecard import Scorecard
+    from .scorecard._model import Scorecard
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -33,17 +40,18 @@ __all__ = [
     "AuditOptions",
     "FrameworkPlugin",
     "SourceReader",
+    "SourceRows",
+    "SourceTablesReader",
     "audit_in_framework",
     "framework_names",
     "load_framework",
     "load_source",
+    "load_source_tables",
     "source_names",
 ]
 
 ENTRY_POINT_GROUP = "judgespec.frameworks"
 """The entry-point group where framework adapters register a :class:`FrameworkPlugin`."""
-SOURCES_GROUP = "judgespec.sources"
-"""The entry-point group where adapters register readers of their framework's logs (:class:`SourceReader`)."""
 DEFAULT_N = 4
 DEFAULT_ORACLE = "match"
 
@@ -141,7 +149,7 @@ class SourceReader(Protocol):
     """What ``judgespec.sources`` entry points provide: ``score_from_<kind>``.
 
     Its module also defines ``tables_from_<kind>`` (same path and contract) returning
-    :class:`judgespec.pipeline.SourceRows`. Source-specific options (an Inspect log's
+    :class:`SourceRows` (:func:`load_source_tables` finds it). Source-specific options (an Inspect log's
     ``oracle`` and ``judge``, lm-eval's ``task`` and ``filter``) are keywords too.
     """
 
@@ -181,9 +189,9 @@ def load_framework(name: str) -> FrameworkPlugin:
 
 
 def load_source(name: str, *, purpose: str) -> SourceReader:
-    """The log source ``name`` (its ``score_from_<kind>`` reader)."""
-    reader: SourceReader = load_plugin(SOURCES_GROUP, name, purpose=purpose)
-    return reader
+    """The log source ``name`` (its ``score_from_<kind>`` reader); a missing one names the extra."""
+    found: SourceReader = load_reader(name, purpose=purpose)
+    return found
 
 
 def audit_in_framework(

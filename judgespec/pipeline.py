@@ -8,9 +8,10 @@ contract and one candidate set give identical metric values whatever framework r
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ._sources import SourceRows
 from .contract import selection_options
 
 if TYPE_CHECKING:
@@ -37,25 +38,6 @@ class AuditOutcome:
 
     judged: JudgeOutput
     scorecard: Scorecard
-
-
-@dataclass(frozen=True)
-class SourceRows:
-    """A framework's log read back as tables: one judge's verdicts on its candidates.
-
-    What the ``tables_from_*`` sibling of a ``judgespec.sources`` reader returns (see
-    :mod:`judgespec._plugins`), so that ``judgespec contrast`` can put an Inspect log or
-    lm-eval samples beside candidates tables and audit folders.
-    """
-
-    candidates: list[dict[str, Any]]
-    """Candidates-table rows, in the order the reader scores them."""
-    comparisons: list[dict[str, Any]] = field(default_factory=list)
-    """Comparisons-table rows (empty for pointwise judges)."""
-    loaded: LoadedContract | None = None
-    """The contract the verdicts were given under, when the log records or names one."""
-    source: str = "<rows>"
-    """The log the rows came from (named in errors)."""
 
 
 def with_slice_column(

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from judgespec import JudgespecError, _plugins
+from judgespec import JudgespecError, _sources, frameworks
 from judgespec.pipeline import SourceRows
 from judgespec.scorecard import read_judged_set
 
@@ -29,8 +29,8 @@ def test_the_tables_reader_is_the_sibling_of_the_registered_reader(monkeypatch: 
 
     module = _module("fake_source", score_from_thing=score_from_thing, tables_from_thing=tables_from_thing)
     monkeypatch.setitem(__import__("sys").modules, "fake_source", module)
-    monkeypatch.setattr(_plugins, "load_plugin", lambda group, name, *, purpose: module.score_from_thing)
-    assert _plugins.load_source_tables("thing", purpose="Testing") is module.tables_from_thing
+    monkeypatch.setattr(_sources, "load_plugin", lambda group, name, *, purpose: module.score_from_thing)
+    assert frameworks.load_source_tables("thing", purpose="Testing") is module.tables_from_thing
 
 
 def test_a_reader_without_a_tables_sibling_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -38,9 +38,9 @@ def test_a_reader_without_a_tables_sibling_says_so(monkeypatch: pytest.MonkeyPat
 
     module = _module("fake_source_old", score_from_thing=score_from_thing)
     monkeypatch.setitem(__import__("sys").modules, "fake_source_old", module)
-    monkeypatch.setattr(_plugins, "load_plugin", lambda group, name, *, purpose: module.score_from_thing)
+    monkeypatch.setattr(_sources, "load_plugin", lambda group, name, *, purpose: module.score_from_thing)
     with pytest.raises(JudgespecError, match=r"^the 'thing' source \(fake_source_old\) offers no tables_from_thing function; Contrasting needs an adapter version that does$"):
-        _plugins.load_source_tables("thing", purpose="Contrasting")
+        frameworks.load_source_tables("thing", purpose="Contrasting")
 
 
 @pytest.mark.parametrize(
@@ -61,7 +61,7 @@ def test_logs_and_samples_go_to_the_adapters(tmp_path: Path, monkeypatch: pytest
         ]
         return SourceRows(candidates=rows, source=str(p))
 
-    monkeypatch.setattr(_plugins, "load_source_tables", lambda name, *, purpose: reader)
+    monkeypatch.setattr(_sources, "load_source_tables", lambda name, *, purpose: reader)
     judged, info = read_judged_set(path)
     assert asked == [(kind, path)]
     assert judged.candidates.n_rows == 2 and judged.comparisons is None
@@ -75,3 +75,9 @@ def test_logs_and_samples_go_to_the_adapters(tmp_path: Path, monkeypatch: pytest
 def test_a_folder_with_neither_names_every_kind_of_source(tmp_path: Path) -> None:
     with pytest.raises(JudgespecError, match=r"no candidates.jsonl: .* an Inspect log or lm-eval --log_samples output$"):
         read_judged_set(tmp_path)
+
+
+def test_a_source_entry_point_that_is_no_reader_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_sources, "load_plugin", lambda group, name, *, purpose: "not a function")
+    with pytest.raises(JudgespecError, match=r"^the 'thing' entry point of judgespec\.sources is not a reader"):
+        frameworks.load_source("thing", purpose="Scoring --from-thing")

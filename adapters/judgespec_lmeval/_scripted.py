@@ -39,7 +39,7 @@ from judgespec._scripted import (  # noqa: E402
     policy_answer,
     read_table,
 )
-from judgespec.judge._backend import (  # noqa: E402
+from judgespec.judge.backends._backend import (  # noqa: E402
     ChatMessage,
     GenerateRequest,
     Generation,

@@ -11,7 +11,7 @@ from typing import cast
 
 import numpy as np
 
-from ..judge._aggregate import RANKINGS, Ranking
+from .._ranking import RANKINGS, Ranking
 from ._agreement import agreement_stats
 from ._bootstrap import DEFAULT_INTERVAL_METHOD, INTERVAL_METHODS, bootstrap_statistics
 from ._derived import derive_from_presentations

@@ -2,7 +2,7 @@
 
 A prompt whose candidates carry no judge score at all, but which has comparisons, gets
 each candidate's selection score from its comparisons with
-:func:`judgespec.judge._aggregate.rank_candidates`, the ranking code the judge engine
+:func:`judgespec._ranking.rank_candidates`, the ranking code the judge engine
 uses for live pairwise and tournament contracts:
 
 ``win_share`` (default; the pairwise protocol)
@@ -27,8 +27,7 @@ from typing import cast
 import numpy as np
 
 from .._errors import AuditDataError
-from ..judge._aggregate import RANKINGS, Ranking, rank_candidates
-from ..judge._parse import Verdict
+from .._ranking import RANKINGS, Ranking, Verdict, rank_candidates
 from ._groups import group_sum
 from ._pairwise import Presentations, resolve
 from ._table import WINNER_FIRST, WINNER_SECOND, WINNER_TIE, CandidatesTable, ComparisonsTable

@@ -1,7 +1,7 @@
 """Statistics of intervention probes: score shift, flip rate, McNemar, Benjamini-Hochberg.
 
 Per probe and sampled prompt p with target candidate t (see
-:mod:`judgespec.judge._probes`), judge scores s (original) and s' (perturbed):
+:mod:`judgespec.judge.engine._probes`), judge scores s (original) and s' (perturbed):
 
 - **score shift** ``d_p = s'_t - s_t``; the probe's estimate is ``mean_p d_p`` over the
   prompts where both scores exist.
@@ -54,7 +54,7 @@ __all__ = [
 
 
 class ProbedPrompt(Protocol):
-    """What the statistics read of one probed prompt (:class:`judgespec.judge._probes.ProbePrompt`)."""
+    """What the statistics read of one probed prompt (:class:`judgespec.judge.engine._probes.ProbePrompt`)."""
 
     @property
     def target(self) -> Any: ...
@@ -67,7 +67,7 @@ class ProbedPrompt(Protocol):
 
 
 class ProbedRun(Protocol):
-    """What the statistics read of one probe (:class:`judgespec.judge._probes.ProbeRun`)."""
+    """What the statistics read of one probe (:class:`judgespec.judge.engine._probes.ProbeRun`)."""
 
     @property
     def kind(self) -> str: ...
@@ -177,7 +177,7 @@ def probe_statistics(
 ) -> list[ProbeStatistics]:
     """Score shift, flip rate, McNemar and BH q-value of each probe run.
 
-    ``runs`` are :class:`judgespec.judge._probes.ProbeRun` objects (see
+    ``runs`` are :class:`judgespec.judge.engine._probes.ProbeRun` objects (see
     :class:`ProbedRun`). Each probe's bootstrap uses its own generator
     ``default_rng([seed, index])``, so adding a probe leaves the others' intervals as
     they are.

@@ -89,12 +89,12 @@ def score(
             by=by,
         )
     else:
-        from .._plugins import load_plugin
+        from ..frameworks import load_source
 
         name = "inspect-log" if inspect_log is not None else "lmeval-samples"
         if interval != "studentized":
             fail(f"--interval {interval} is available with --candidates; --from-{name} uses studentized intervals")
-        reader = load_plugin("judgespec.sources", name, purpose=f"Scoring --from-{name}")
+        reader = load_source(name, purpose=f"Scoring --from-{name}")
         if inspect_log is not None:  # seed and replicates default to the audit's own
             card = reader(
                 inspect_log, contract=loaded, seed=seed, n_bootstrap=n_bootstrap,

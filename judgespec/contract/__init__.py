@@ -1,8 +1,8 @@
 """Judge contracts: the pinned judge, loaded safely, fingerprinted and locked."""
 
-from ._fingerprint import canonical_form, fingerprint, text_hash
 from ._gate import Gate
-from ._load import ContractTexts, LoadedContract, load_contract, load_contract_text
+from ._load import load_contract, load_contract_text
+from ._loaded import ContractTexts, LoadedContract, canonical_form, fingerprint, text_hash
 from ._model import (
     TEMPLATE_VARIABLES,
     AuditSection,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,36 +12,12 @@ from pydantic import ValidationError
 from .._errors import ContractError, JudgespecError
 from ..backends import backend_names, check_model_args, get_backend
 from ..metrics import METRIC_NAMES
+from ._loaded import ContractTexts, LoadedContract
 from ._model import JudgeContract
 from ._template import DEFAULT_BUDGET, render_template, template_variables
 from ._yaml import LineMap, load_yaml, read_text
 
-__all__ = ["ContractTexts", "LoadedContract", "load_contract", "load_contract_text"]
-
-
-@dataclass(frozen=True)
-class ContractTexts:
-    """The texts a contract resolves to, files read and inlined."""
-
-    template: str
-    rubric: str | None
-    escalation_template: str | None
-
-
-@dataclass(frozen=True)
-class LoadedContract:
-    """A validated contract with its resolved texts and where it came from."""
-
-    contract: JudgeContract
-    texts: ContractTexts
-    path: Path | None
-
-    @property
-    def fingerprint(self) -> str:
-        """``sha256:<hex>`` of the canonical form (see :func:`judgespec.contract.fingerprint`)."""
-        from ._fingerprint import fingerprint
-
-        return fingerprint(self)
+__all__ = ["load_contract", "load_contract_text"]
 
 
 def _loc_text(loc: tuple[str | int, ...]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._load import LoadedContract
+from ._loaded import LoadedContract
 
 __all__ = ["selection_options"]
 

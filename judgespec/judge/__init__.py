@@ -4,9 +4,15 @@ Entry point: :func:`judge_candidates`. Backends: ``transformers`` (in process, w
 embedded SmolLM2 judge), ``replay`` (recorded verdicts), and third-party backends
 registered through the ``judgespec.backends`` entry point group. Heavy dependencies
 (torch, transformers) are imported only when a backend that needs them is made.
+
+Three parts, each its own folder: ``backends/`` (what answers a judge request),
+``protocols/`` (how candidates become judge calls and verdicts) and ``engine/`` (runs a
+protocol over a table: the call runner, the cache, tie policies, probes, output). Each
+imports only from the parts before it; the public names are exported here.
 """
 
-from ._aggregate import (
+from .._paths import cache_dir
+from .._ranking import (
     aggregate_values,
     aggregate_verdicts,
     bradley_terry,
@@ -14,7 +20,7 @@ from ._aggregate import (
     win_matrix,
     win_share,
 )
-from ._backend import (
+from .backends._backend import (
     BackendFactory,
     ChatMessage,
     GenerateRequest,
@@ -25,9 +31,9 @@ from ._backend import (
     available_backends,
     make_backend,
     register_backend,
+    request_hash,
 )
-from ._cache import CacheInfo, JudgeCache
-from ._embedded import (
+from .backends._embedded import (
     EMBEDDED_MODEL_ID,
     directory_sha256,
     embedded_dir,
@@ -37,9 +43,19 @@ from ._embedded import (
     load_embedded,
     resolve_local_revision,
 )
-from ._engine import judge_candidates
-from ._output import JudgeOutput, JudgeStats, read_candidate_rows, write_jsonl, write_judge_output
-from ._parse import (
+from .backends._replay import ReplayBackend
+from .backends._transformers import TransformersBackend
+from .engine._cache import CacheInfo, JudgeCache
+from .engine._engine import judge_candidates
+from .engine._output import (
+    JudgeOutput,
+    JudgeStats,
+    read_candidate_rows,
+    write_jsonl,
+    write_judge_output,
+)
+from .engine._probes import ProbePrompt, ProbeRun, ProbeRuns, perturb, run_probes
+from .protocols._parse import (
     PARSE_FAILURE_REASONS,
     ParseFailure,
     expected_score,
@@ -47,11 +63,6 @@ from ._parse import (
     parse_score,
     verdict_choices,
 )
-from ._paths import cache_dir
-from ._probes import ProbePrompt, ProbeRun, ProbeRuns, perturb, run_probes
-from ._render import request_hash
-from ._replay import ReplayBackend
-from ._transformers import TransformersBackend
 
 __all__ = [
     "EMBEDDED_MODEL_ID",

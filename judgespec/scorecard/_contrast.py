@@ -370,7 +370,7 @@ def _framework_source(p: Path) -> str | None:
 def _read_framework_source(
     kind: str, p: Path, text: str, label: str | None
 ) -> tuple[JudgedSet, ContrastJudge]:
-    from judgespec._plugins import load_source_tables
+    from judgespec._sources import load_source_tables
     from judgespec.audit import CandidatesTable, ComparisonsTable
     from judgespec.contract import selection_options
 

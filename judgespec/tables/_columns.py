@@ -30,7 +30,7 @@ CANDIDATE_COLUMNS = (
 
 TIE_BREAK_COLUMNS = ("judge_score_raw", "tie_break", "tie_break_score")
 """Columns an engine-level tie policy adds: the score before the break, the rank the
-break gave within a tied top, and the evidence it used (see :mod:`judgespec.judge._ties`)."""
+break gave within a tied top, and the evidence it used (see :mod:`judgespec.judge.engine._ties`)."""
 
 ID_COLUMNS = ("prompt_id", "candidate_id")
 """The key of a candidates-table row; each must be a non-empty string."""

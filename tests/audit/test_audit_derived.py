@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 
 from judgespec import AuditDataError
+from judgespec._ranking import knockout_scores, rank_candidates
 from judgespec.audit import (
     CandidatesTable,
     ComparisonsTable,
     derive_selection_scores,
     run_audit,
 )
-from judgespec.judge._aggregate import knockout_scores, rank_candidates
 
 
 def _tables(

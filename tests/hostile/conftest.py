@@ -42,7 +42,7 @@ def constant_judge(monkeypatch: pytest.MonkeyPatch) -> object:
     """Register a model-free backend double as ``replay`` for this test only."""
     from hostile_cli import ConstantJudge
 
-    from judgespec.judge import _backend
+    from judgespec.judge.backends import _backend
 
     judge = ConstantJudge()
     monkeypatch.setitem(_backend._REGISTRY, "replay", lambda _model: judge)

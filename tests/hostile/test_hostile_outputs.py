@@ -132,7 +132,7 @@ def test_verify_with_a_directory_as_lock(tmp_path: Path) -> None:
 
 
 def test_concurrent_writers_of_one_out_never_collide(tmp_path: Path) -> None:
-    from judgespec.judge._output import write_jsonl
+    from judgespec.judge.engine._output import write_jsonl
     from judgespec.scorecard import load_scorecard, write_scorecard
 
     contract = tmp_path / "contract.yaml"

@@ -127,7 +127,8 @@ def test_a_cached_rescore_of_an_epoch_log_builds_no_judge(
 
     from judgespec._scripted import reset_scripted_calls, scripted_calls
     from judgespec.cli import cli
-    from judgespec.judge import JudgeCache, _backend
+    from judgespec.judge import JudgeCache
+    from judgespec.judge.backends import _backend
     from judgespec.scorecard import load_scorecard
     from judgespec_inspect._backend import make_backend
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize
 
+from judgespec._ranking import competition_ranks, separate_top, top_group
 from judgespec.judge import (
     aggregate_values,
     aggregate_verdicts,
@@ -16,7 +17,6 @@ from judgespec.judge import (
     win_matrix,
     win_share,
 )
-from judgespec.judge._aggregate import competition_ranks, separate_top, top_group
 
 
 @pytest.mark.parametrize(

@@ -243,7 +243,7 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path: Path) -> None:
 
 def test_cached_rerun_builds_no_backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Cache hits are resolved before any backend is built: a full rerun constructs none."""
-    from judgespec.judge import _backend
+    from judgespec.judge.backends import _backend
 
     built: list[ScriptedJudge] = []
 
@@ -269,7 +269,7 @@ def test_cached_rerun_builds_no_backend(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_cached_cli_audit_rerun_loads_no_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``judgespec audit`` a second time over the same candidates builds no backend."""
-    from judgespec.judge import _backend
+    from judgespec.judge.backends import _backend
 
     built: list[str] = []
 

@@ -16,13 +16,13 @@ from judgespec import BackendError
 from judgespec.contract import JudgeModel, load_contract, load_contract_text
 from judgespec.judge import (
     EMBEDDED_MODEL_ID,
-    _embedded,
     gguf_path,
     gguf_sha256,
     judge_candidates,
     load_embedded,
     make_backend,
 )
+from judgespec.judge.backends import _embedded
 from judgespec.lock import make_lock
 
 REPO = Path(__file__).resolve().parents[2]

@@ -17,7 +17,7 @@ from judgespec.judge import (
     parse_pair,
     parse_score,
 )
-from judgespec.judge._parse import label_tokens
+from judgespec.judge.protocols._parse import label_tokens
 
 SCALE = Scale(min=1, max=5)
 LABELS = PairLabels()

@@ -20,7 +20,7 @@ from judgespec.judge import (
     judge_candidates,
     make_backend,
 )
-from judgespec.judge._prefix import plan_prefixes
+from judgespec.judge.backends._prefix import plan_prefixes
 from judgespec.lock import resolve_revision
 
 torch = pytest.importorskip("torch", reason="the transformers backend needs torch (the hf extra)")

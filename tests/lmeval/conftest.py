@@ -226,7 +226,7 @@ def _own_judge_cache(private_judge_cache: Path) -> Path:
 @pytest.fixture
 def digit_judge(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """The scripted digit judge, serving contracts whose backend is ``transformers``."""
-    from judgespec.judge import _backend
+    from judgespec.judge.backends import _backend
     from judgespec_lmeval._scripted import DigitJudgeBackend
 
     judge = DigitJudgeBackend()

@@ -47,18 +47,18 @@ def test_cli_functions_have_the_documented_signatures() -> None:
 def judgespec_cli(monkeypatch: pytest.MonkeyPatch) -> Any:
     """``judgespec`` with the lmeval group and the lmeval-samples source wired in, as the
     lead's one-line additions will do."""
-    from judgespec import _plugins
+    from judgespec import _sources
     from judgespec.cli import cli
 
     monkeypatch.setitem(cli.commands, "lmeval", jl.lmeval_group())
-    real = _plugins.load_plugin
+    real = _sources.load_plugin
 
     def load_plugin(group: str, name: str, *, purpose: str) -> Any:
         if (group, name) == ("judgespec.sources", "lmeval-samples"):
             return jl.score_from_lmeval_samples
         return real(group, name, purpose=purpose)
 
-    monkeypatch.setattr(_plugins, "load_plugin", load_plugin)
+    monkeypatch.setattr(_sources, "load_plugin", load_plugin)
     return cli
 
 

@@ -20,20 +20,20 @@ SHIM = '''#!{python}
 from importlib.metadata import entry_points
 
 import judgespec_lmeval as jl
-from judgespec import _plugins
+from judgespec import _sources
 from judgespec.cli import cli
 
 if "lmeval" not in cli.commands:
     cli.add_command(jl.lmeval_group())
 if not any(ep.name == "lmeval-samples" for ep in entry_points(group="judgespec.sources")):
-    _real = _plugins.load_plugin
+    _real = _sources.load_plugin
 
     def _load_plugin(group, name, *, purpose):
         if (group, name) == ("judgespec.sources", "lmeval-samples"):
             return jl.score_from_lmeval_samples
         return _real(group, name, purpose=purpose)
 
-    _plugins.load_plugin = _load_plugin
+    _sources.load_plugin = _load_plugin
 cli()
 '''
 

@@ -55,7 +55,7 @@ def group_run(two_audits: Path) -> Path:
 
     from lm_eval.__main__ import cli_evaluate
 
-    from judgespec.judge import _backend
+    from judgespec.judge.backends import _backend
     from judgespec_lmeval._scripted import DigitJudgeBackend
 
     out = two_audits / "out"

@@ -186,7 +186,8 @@ def test_a_cached_rescore_builds_no_judge(
     from click.testing import CliRunner
 
     from judgespec.cli import cli
-    from judgespec.judge import JudgeCache, _backend
+    from judgespec.judge import JudgeCache
+    from judgespec.judge.backends import _backend
     from judgespec_lmeval._scripted import DigitJudgeBackend
 
     built: list[DigitJudgeBackend] = []

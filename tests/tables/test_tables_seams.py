@@ -20,7 +20,7 @@ from judgespec import AuditDataError
 from judgespec.cli import cli
 from judgespec.contract import JudgeModel, load_contract
 from judgespec.judge import GenerateRequest, Generation, TokenScoreRequest
-from judgespec.judge import _backend as backend_registry
+from judgespec.judge.backends import _backend as backend_registry
 from judgespec.pipeline import judge_and_score
 
 

@@ -1,4 +1,4 @@
-"""Canonical form and fingerprint of a contract.
+"""A loaded contract (the validated model and its resolved texts), its canonical form and fingerprint.
 
 The canonical form is the validated contract dumped to JSON-compatible data with every
 default filled in, template and rubric files replaced by their text, and the parts that
@@ -15,11 +15,36 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from ._load import LoadedContract
+from ._model import JudgeContract
 
-__all__ = ["canonical_form", "fingerprint", "text_hash"]
+__all__ = ["ContractTexts", "LoadedContract", "canonical_form", "fingerprint", "text_hash"]
+
+
+@dataclass(frozen=True)
+class ContractTexts:
+    """The texts a contract resolves to, files read and inlined."""
+
+    template: str
+    rubric: str | None
+    escalation_template: str | None
+
+
+@dataclass(frozen=True)
+class LoadedContract:
+    """A validated contract with its resolved texts and where it came from."""
+
+    contract: JudgeContract
+    texts: ContractTexts
+    path: Path | None
+
+    @property
+    def fingerprint(self) -> str:
+        """``sha256:<hex>`` of the canonical form (see :func:`judgespec.contract.fingerprint`)."""
+        return fingerprint(self)
 
 
 def text_hash(text: str) -> str:

@@ -17,12 +17,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .._errors import BackendError
-from ..contract import JudgeModel
-from ..tables import iter_jsonl
-from ._backend import GenerateRequest, Generation, JudgeBackend, TokenScoreRequest, register_backend
-from ._cache import decode_floats
-from ._render import JudgeRequest, request_hash
+from ..._errors import BackendError
+from ...contract import JudgeModel
+from ...tables import iter_jsonl
+from ._backend import (
+    GenerateRequest,
+    Generation,
+    JudgeBackend,
+    JudgeRequest,
+    TokenScoreRequest,
+    decode_floats,
+    register_backend,
+    request_hash,
+)
 
 __all__ = ["ReplayBackend"]
 

@@ -8,7 +8,7 @@ Each pair ``(i, j)`` with ``i`` before ``j`` in candidate order is presented as
 ``(i, j)`` (``order: original``) and, with ``orders: both``, also as ``(j, i)``
 (``order: swapped``). The first presented response fills ``response_a``. Each
 presentation is judged ``samples.count`` times by every judge; its verdict combines
-the samples, then the panel (see :mod:`._aggregate`).
+the samples, then the panel (see :mod:`judgespec._ranking`).
 
 With ``strength: logprob`` every presentation gets one extra forward pass per judge:
 after the answer prefix the labels share (``[[`` for ``[[A]]``/``[[B]]``), the judge's
@@ -24,13 +24,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..contract import PairLabels
-from ._aggregate import Ranking, rank_candidates
-from ._backend import ChatMessage
-from ._context import Prompt, RunContext
+from ..._ranking import Ranking, rank_candidates
+from ...contract import PairLabels
+from ..backends._backend import ChatMessage
+from ._context import Call, Prompt, RunContext
 from ._parse import ParseFailure, Verdict, label_tokens, parse_pair, verdict_text
 from ._render import chat, generate_request, pair_variables, score_request, where_pair
-from ._runner import Call
 
 __all__ = [
     "Judged",
@@ -207,7 +206,7 @@ def score_prompt(
 
     ``results`` are ``(first, second, verdict)`` in row positions. A candidate without
     any parsed comparison gets ``None``. The ranking itself is
-    :func:`judgespec.judge._aggregate.rank_candidates`, which the audit of recorded
+    :func:`judgespec._ranking.rank_candidates`, which the audit of recorded
     comparisons also uses.
     """
     return rank_candidates(positions, results, ranking)

@@ -16,60 +16,31 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
-from .._errors import BackendError
-from ..contract import JudgeModel
-from ._backend import GenerateRequest, Generation, JudgeBackend, TokenScoreRequest
-from ._cache import JudgeCache, decode_floats, encode_floats, judge_cache_key
-from ._render import JudgeRequest, request_hash
+from ..._errors import BackendError
+from ...contract import JudgeModel
+from ..backends._backend import (
+    GenerateRequest,
+    Generation,
+    JudgeBackend,
+    TokenScoreRequest,
+    decode_floats,
+    encode_floats,
+    request_hash,
+)
+from ..protocols._context import Call, Reply
+from ._cache import JudgeCache, judge_cache_key
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
-    "Call",
     "Counters",
     "LazyBackend",
     "ProgressCallback",
-    "Reply",
     "Runner",
     "judge_identity",
 ]
 
 DEFAULT_BATCH_SIZE = 16
 """Batch size for backends that do not say (no ``batch_size`` attribute)."""
-
-
-@dataclass(frozen=True)
-class Call:
-    """One judge call the engine needs."""
-
-    judge: int
-    """Index of the judge (0 for a single judge; the panel position otherwise)."""
-    stage: str
-    """``judge``, ``reference``, ``strength``, ``tie_logprob`` or ``escalation``."""
-    prompt_id: Any
-    candidate_ids: tuple[Any, ...]
-    """Candidates in presentation order."""
-    request: JudgeRequest
-    order: str | None = None
-    """For comparisons: ``original`` (candidate order) or ``swapped``."""
-    round: int | None = None
-    """Knockout round (1-based)."""
-
-    @property
-    def sample(self) -> int:
-        """The judge sample index."""
-        return self.request.sample
-
-
-@dataclass(frozen=True)
-class Reply:
-    """A backend's (or the cache's) answer to a call."""
-
-    call: Call
-    request_hash: str
-    text: str | None = None
-    logprobs: dict[str, float] | None = None
-    top_logprobs: list[dict[str, float]] | None = None
-    tokens: int = 0
 
 
 @dataclass
@@ -200,7 +171,7 @@ class Runner:
     """Answers calls through the cache and the judges' backends (see the module docstring).
 
     ``fingerprint`` names the contract the calls belong to; the cache keys on each
-    judge's :func:`~judgespec.judge._cache.judge_cache_key` instead, so edits that do not
+    judge's :func:`~judgespec.judge.engine._cache.judge_cache_key` instead, so edits that do not
     change what a judge sees (gates, tie policy, name) keep the cached answers.
     """
 

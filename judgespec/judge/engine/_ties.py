@@ -17,7 +17,7 @@ within ``tie_policy.margin`` of the prompt's best score, when there are two or m
 
 Representation: the tie is separated in ``judge_score`` itself, by less than half the
 scale's resolution and never past a non-member (see
-:func:`judgespec.judge._aggregate.separate_top`), so selection on ``judge_score`` is
+:func:`judgespec._ranking.separate_top`), so selection on ``judge_score`` is
 the tie-broken pick. Every row also carries ``judge_score_raw`` (the score before the
 tie break, for coarseness metrics such as the tie rate), ``tie_break`` (the member's
 rank in its tied group, 1 = best, null outside a group) and ``tie_break_score`` (the
@@ -31,11 +31,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..contract import Scale, template_variables
-from ._aggregate import separate_top, top_group
-from ._context import Prompt, RunContext
-from ._pairwise import comparison_rows, judge_presentations, presentations, score_prompt
-from ._pointwise import Scored, expected_scores
+from ..._ranking import separate_top, top_group
+from ...contract import Scale, template_variables
+from ..protocols._context import Prompt, RunContext
+from ..protocols._pairwise import comparison_rows, judge_presentations, presentations, score_prompt
+from ..protocols._pointwise import Scored, expected_scores
 
 __all__ = ["POINTWISE_ANSWER_PREFIX", "TieBreak", "break_ties"]
 

@@ -1,19 +1,67 @@
-"""The state one judge run shares between its protocol steps."""
+"""What a protocol step works with: the judge calls it asks for and the run's shared state.
+
+A protocol (pointwise, pairwise, tournament) turns a prompt's candidates into
+:class:`Call` objects and reads the :class:`Reply` to each; the engine's runner answers
+them (cache, batching, backend), seen here only as a :class:`CallRunner`. So the
+protocols stand below the engine that runs them.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from ..contract import JudgeModel, LoadedContract
-from ._aggregate import Aggregation, aggregate_values, aggregate_verdicts
-from ._backend import VerdictChoices
+from ..._ranking import Aggregation, aggregate_values, aggregate_verdicts
+from ...contract import JudgeModel, LoadedContract
+from ..backends._backend import JudgeRequest, VerdictChoices
 from ._parse import ParseFailure, Verdict, verdict_choices
-from ._runner import Call, Reply, Runner
 
-__all__ = ["Prompt", "RunContext"]
+__all__ = ["Call", "CallRunner", "Prompt", "Reply", "RunContext"]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One judge call the engine needs."""
+
+    judge: int
+    """Index of the judge (0 for a single judge; the panel position otherwise)."""
+    stage: str
+    """``judge``, ``reference``, ``strength``, ``tie_logprob`` or ``escalation``."""
+    prompt_id: Any
+    candidate_ids: tuple[Any, ...]
+    """Candidates in presentation order."""
+    request: JudgeRequest
+    order: str | None = None
+    """For comparisons: ``original`` (candidate order) or ``swapped``."""
+    round: int | None = None
+    """Knockout round (1-based)."""
+
+    @property
+    def sample(self) -> int:
+        """The judge sample index."""
+        return self.request.sample
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A backend's (or the cache's) answer to a call."""
+
+    call: Call
+    request_hash: str
+    text: str | None = None
+    logprobs: dict[str, float] | None = None
+    top_logprobs: list[dict[str, float]] | None = None
+    tokens: int = 0
+
+
+class CallRunner(Protocol):
+    """What answers a protocol's calls (the engine's runner)."""
+
+    def run(self, calls: Sequence[Call]) -> list[Reply]:
+        """Answer ``calls`` in order."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -31,7 +79,7 @@ class RunContext:
     loaded: LoadedContract
     rows: list[dict[str, Any]]
     prompts: list[Prompt]
-    runner: Runner
+    runner: CallRunner
     labels: list[str]
     references: dict[tuple[int, Any], str] = field(default_factory=dict)
     """Judge-written reference answers by (judge index, prompt id)."""

@@ -9,18 +9,25 @@ revision resolver, extra to install, ``model_args`` model); :func:`make_backend`
 the one a judge names from its record. :func:`register_backend` registers a factory in
 this process (a test double, a notebook's own backend); packages register records
 through the ``judgespec.backends`` entry-point group.
+
+A request's hash (:func:`request_hash`) covers everything a backend sees (messages,
+decoding, answer prefix, candidate tokens) but not the sample index, which travels
+beside it: the judge cache and the replay backend key on ``(request hash, sample index)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, MutableMapping, Sequence
+import hashlib
+import json
+import math
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from ..backends import _REGISTERED, backend_names, get_backend, register_factory
+from ...backends import _REGISTERED, backend_names, get_backend, register_factory
 
 if TYPE_CHECKING:
-    from ..contract import JudgeModel
+    from ...contract import JudgeModel
 
 __all__ = [
     "BackendFactory",
@@ -28,11 +35,15 @@ __all__ = [
     "GenerateRequest",
     "Generation",
     "JudgeBackend",
+    "JudgeRequest",
     "TokenScoreRequest",
     "VerdictChoices",
     "available_backends",
+    "decode_floats",
+    "encode_floats",
     "make_backend",
     "register_backend",
+    "request_hash",
 ]
 
 
@@ -104,6 +115,47 @@ class TokenScoreRequest:
     """Candidate next-token texts, e.g. ("1", "2", "3", "4", "5")."""
     sample: int = 0
     """Index of the judge sample (0-based); see :attr:`GenerateRequest.sample`."""
+
+
+JudgeRequest = GenerateRequest | TokenScoreRequest
+"""A request a judge backend answers."""
+
+
+def request_hash(request: JudgeRequest) -> str:
+    """``sha256:<hex>`` of a request's canonical JSON form (the sample index excluded)."""
+    payload: dict[str, Any] = {
+        "messages": [[m.role, m.content] for m in request.messages],
+    }
+    if isinstance(request, GenerateRequest):
+        payload.update(
+            kind="generate",
+            max_tokens=request.max_tokens,
+            temperature=request.temperature,
+            top_p=request.top_p,
+            seed=request.seed,
+            top_logprobs=request.top_logprobs,
+        )
+        if request.constraint is not None:
+            payload["constraint"] = {
+                "choices": list(request.constraint.choices),
+                "rationale_tokens": request.constraint.rationale_tokens,
+            }
+    else:
+        payload.update(
+            kind="score", answer_prefix=request.answer_prefix, candidates=list(request.candidates)
+        )
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def encode_floats(values: Mapping[str, float]) -> dict[str, float | None]:
+    """JSON-safe log-probabilities: non-finite values (``-inf``) become ``None``."""
+    return {k: (v if math.isfinite(v) else None) for k, v in values.items()}
+
+
+def decode_floats(values: Mapping[str, float | None]) -> dict[str, float]:
+    """Inverse of :func:`encode_floats` (``None`` -> ``-inf``)."""
+    return {k: (-math.inf if v is None else float(v)) for k, v in values.items()}
 
 
 @runtime_checkable

@@ -36,9 +36,9 @@ from typing import Any
 
 import numpy as np
 
-from ..contract import LoadedContract, ProbeSpec
-from ..contract._model import FormattingProbe, InjectionProbe, PositionProbe, VerbosityProbe
-from ._backend import JudgeBackend
+from ...contract import LoadedContract, ProbeSpec
+from ...contract._model import FormattingProbe, InjectionProbe, PositionProbe, VerbosityProbe
+from ..backends._backend import JudgeBackend
 from ._cache import JudgeCache
 from ._engine import group_prompts, judge_candidates
 

@@ -1,67 +1,33 @@
-"""Rendering judge requests from a contract and hashing them.
+"""Rendering judge requests from a contract.
 
 The template renders in the contract layer's sandbox with exactly the variables the
 contract declares. The chat is the contract's system message (when given) and one user
-message. A request's hash covers everything a backend sees (messages, decoding, answer
-prefix, candidate tokens) but not the sample index, which travels beside it: the
-cache and the replay backend key on ``(request hash, sample index)``.
+message. A request's identity (:func:`~judgespec.judge.backends._backend.request_hash`)
+is part of the backend protocol.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from .._errors import AuditDataError, ContractError
-from ..contract import JudgeModel, LoadedContract, render_template
-from ._backend import ChatMessage, GenerateRequest, TokenScoreRequest, VerdictChoices
+from ..._errors import AuditDataError, ContractError
+from ...contract import JudgeModel, LoadedContract, render_template
+from ..backends._backend import ChatMessage, GenerateRequest, TokenScoreRequest, VerdictChoices
 
 __all__ = [
     "REFERENCE_MAX_TOKENS",
-    "JudgeRequest",
     "candidate_variables",
     "chat",
     "generate_request",
     "pair_variables",
     "reference_request",
-    "request_hash",
     "where_candidate",
     "where_pair",
 ]
 
-JudgeRequest = GenerateRequest | TokenScoreRequest
-
 REFERENCE_MAX_TOKENS = 512
 """Smallest token budget for a judge-written reference answer (``reference.policy: judge``)."""
-
-
-def request_hash(request: JudgeRequest) -> str:
-    """``sha256:<hex>`` of a request's canonical JSON form (the sample index excluded)."""
-    payload: dict[str, Any] = {
-        "messages": [[m.role, m.content] for m in request.messages],
-    }
-    if isinstance(request, GenerateRequest):
-        payload.update(
-            kind="generate",
-            max_tokens=request.max_tokens,
-            temperature=request.temperature,
-            top_p=request.top_p,
-            seed=request.seed,
-            top_logprobs=request.top_logprobs,
-        )
-        if request.constraint is not None:
-            payload["constraint"] = {
-                "choices": list(request.constraint.choices),
-                "rationale_tokens": request.constraint.rationale_tokens,
-            }
-    else:
-        payload.update(
-            kind="score", answer_prefix=request.answer_prefix, candidates=list(request.candidates)
-        )
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def chat(

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..tables import read_candidate_rows, write_jsonl
+from ...tables import read_candidate_rows, write_jsonl
 
 __all__ = ["JudgeOutput", "JudgeStats", "read_candidate_rows", "write_jsonl", "write_judge_output"]
 

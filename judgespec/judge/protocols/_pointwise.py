@@ -17,12 +17,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..contract import LogprobProtocol, PointwiseProtocol, Scale
-from ._backend import ChatMessage
-from ._context import Prompt, RunContext
+from ...contract import LogprobProtocol, PointwiseProtocol, Scale
+from ..backends._backend import ChatMessage
+from ._context import Call, Prompt, RunContext
 from ._parse import ExpectedScore, ParseFailure, expected_score, parse_score, verdict_text
 from ._render import candidate_variables, chat, generate_request, score_request, where_candidate
-from ._runner import Call
 
 __all__ = ["Scored", "logprob_scores", "pointwise_scores", "scale_tokens"]
 

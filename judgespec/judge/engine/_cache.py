@@ -23,18 +23,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-from .._errors import JudgespecError
-from ..contract import JudgeModel
-from ._paths import CACHE_DIR_ENV, cache_dir
+from ..._errors import JudgespecError
+from ..._paths import CACHE_DIR_ENV, cache_dir
+from ...contract import JudgeModel
 
-__all__ = ["CacheInfo", "JudgeCache", "decode_floats", "encode_floats", "judge_cache_key"]
+__all__ = ["CacheInfo", "JudgeCache", "judge_cache_key"]
 
 _COLUMNS = ("judge_key", "judge", "request", "sample", "value", "checksum")
 _PREVIOUS_COLUMNS = ("fingerprint", "judge", "request", "sample", "value")
@@ -70,16 +69,6 @@ def judge_cache_key(judge: JudgeModel) -> str:
 def _checksum(judge_key: str, judge: str, request: str, sample: int, value: str) -> str:
     text = json.dumps([judge_key, judge, request, sample, value], ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def encode_floats(values: Mapping[str, float]) -> dict[str, float | None]:
-    """JSON-safe log-probabilities: non-finite values (``-inf``) become ``None``."""
-    return {k: (v if math.isfinite(v) else None) for k, v in values.items()}
-
-
-def decode_floats(values: Mapping[str, float | None]) -> dict[str, float]:
-    """Inverse of :func:`encode_floats` (``None`` -> ``-inf``)."""
-    return {k: (-math.inf if v is None else float(v)) for k, v in values.items()}
 
 
 @dataclass(frozen=True)

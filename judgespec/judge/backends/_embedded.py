@@ -30,9 +30,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .._errors import BackendError
-from ..contract import JudgeModel
-from ._paths import cache_dir
+from ..._errors import BackendError
+from ..._paths import cache_dir
+from ...contract import JudgeModel
 
 __all__ = [
     "EMBEDDED_MODEL_ID",

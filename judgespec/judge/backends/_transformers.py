@@ -49,8 +49,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .._errors import BackendError, require
-from ..contract import JudgeModel
+from ..._errors import BackendError, require
+from ...contract import JudgeModel
 from ._backend import (
     ChatMessage,
     GenerateRequest,

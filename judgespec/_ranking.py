@@ -1,6 +1,8 @@
-"""Aggregation: repeated samples, panels, and pairwise comparisons into scores.
+"""Aggregation and ranking: repeated samples, panels, and pairwise comparisons into scores.
 
-Everything here is pure computation over small arrays (no model, no I/O).
+Everything here is pure computation over small arrays (no model, no I/O). It stands
+below both the judge engine (which ranks live comparisons) and the audit (which ranks
+recorded ones), so neither imports the other for it.
 
 Repeated samples and panel judges
     ``mean`` and ``median`` as usual; ``majority``: the most frequent value, and when
@@ -46,12 +48,11 @@ from typing import Literal, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from ._parse import Verdict
-
 __all__ = [
     "RANKINGS",
     "Aggregation",
     "Ranking",
+    "Verdict",
     "aggregate_values",
     "aggregate_verdicts",
     "bradley_terry",
@@ -67,6 +68,10 @@ __all__ = [
 ]
 
 Aggregation = Literal["mean", "median", "majority"]
+"""How repeated samples or panel judges combine."""
+
+Verdict = Literal["first", "second", "tie"]
+"""A pairwise verdict in presentation order."""
 
 Ranking = Literal["win_share", "copeland", "bradley_terry", "knockout"]
 """How a prompt's comparisons become candidate scores (see :func:`rank_candidates`)."""

@@ -1,7 +1,7 @@
 """The tournament protocol: round robin (Copeland or Bradley-Terry) or knockout.
 
 Round robin judges every within-prompt pair (see :mod:`._pairwise`) and ranks by
-Copeland scores or Bradley-Terry log-strengths (see :mod:`._aggregate`).
+Copeland scores or Bradley-Terry log-strengths (see :mod:`judgespec._ranking`).
 
 Knockout is single elimination in candidate order: round 1 pairs candidates 1-2, 3-4,
 ...; an odd one out gets a bye; winners advance in order. A match is judged in one or
@@ -24,8 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..contract import TournamentProtocol
-from ._aggregate import knockout_scores, match_winner
+from ..._ranking import knockout_scores, match_winner
+from ...contract import TournamentProtocol
 from ._context import Prompt, RunContext
 from ._pairwise import (
     Judged,

@@ -37,9 +37,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
 
-from ..contract import (
+from ..._ranking import Verdict
+from ...contract import (
     LogprobProtocol,
     PairLabels,
     PairwiseProtocol,
@@ -47,7 +47,7 @@ from ..contract import (
     Scale,
     TournamentProtocol,
 )
-from ._backend import VerdictChoices
+from ..backends._backend import VerdictChoices
 
 __all__ = [
     "PARSE_FAILURE_REASONS",
@@ -61,9 +61,6 @@ __all__ = [
     "verdict_choices",
     "verdict_text",
 ]
-
-Verdict = Literal["first", "second", "tie"]
-"""A pairwise verdict in presentation order."""
 
 PARSE_FAILURE_REASONS: dict[str, str] = {
     "empty_output": "the judge wrote nothing (or only whitespace)",

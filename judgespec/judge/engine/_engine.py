@@ -30,19 +30,19 @@ from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import Any
 
-from .._errors import AuditDataError
-from ..contract import LoadedContract, template_variables
-from ..tables import check_candidate_rows
-from ._backend import JudgeBackend, make_backend
+from ..._errors import AuditDataError
+from ...contract import LoadedContract, template_variables
+from ...tables import check_candidate_rows
+from ..backends._backend import JudgeBackend, make_backend
+from ..protocols._context import Call, Prompt, RunContext
+from ..protocols._pairwise import round_robin
+from ..protocols._pointwise import Scored, logprob_scores, pointwise_scores
+from ..protocols._render import reference_request
+from ..protocols._tournament import run_tournament
 from ._cache import JudgeCache
-from ._context import Prompt, RunContext
 from ._output import JudgeOutput, JudgeStats
-from ._pairwise import round_robin
-from ._pointwise import Scored, logprob_scores, pointwise_scores
-from ._render import reference_request
-from ._runner import Call, LazyBackend, ProgressCallback, Runner
+from ._runner import LazyBackend, ProgressCallback, Runner
 from ._ties import break_ties
-from ._tournament import run_tournament
 
 __all__ = ["group_prompts", "judge_candidates", "judge_labels"]
 
@@ -187,7 +187,7 @@ def judge_candidates(
         has them), ``judge_panel`` (judge label -> score, for a panel judging pointwise or
         logprob) and, under the
         ``logprob`` and ``pairwise_escalation`` tie policies, ``judge_score_raw``,
-        ``tie_break`` and ``tie_break_score`` (see :mod:`judgespec.judge._ties`).
+        ``tie_break`` and ``tie_break_score`` (see :mod:`judgespec.judge.engine._ties`).
         ``comparisons``, ``raw`` and ``stats`` as documented on :class:`JudgeOutput`.
 
     Notes:
