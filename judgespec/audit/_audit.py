@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import numbers
 from collections.abc import Sequence
@@ -13,7 +14,12 @@ import numpy as np
 
 from ..judge._aggregate import RANKINGS, Ranking
 from ._agreement import agreement_stats
-from ._bootstrap import DEFAULT_INTERVAL_METHOD, INTERVAL_METHODS, bootstrap_statistics
+from ._bootstrap import (
+    DEFAULT_INTERVAL_METHOD,
+    INTERVAL_METHODS,
+    bootstrap_statistics,
+    column_sums,
+)
 from ._derived import derive_from_presentations
 from ._groups import Bool, Float, group_mean_rows
 from ._joint import clip_interval, fallback_caveat, metric_statistic
@@ -274,10 +280,12 @@ def _slice(args: _Args, value: str) -> AuditSlice:
 class PromptStatistics:
     """The per-prompt statistics matrix of one audit and what its metrics need."""
 
-    stats: Float
-    """P prompts x m statistics (rows in the table's prompt order)."""
+    rows: Float
+    """m statistics x P prompts, one contiguous row per statistic (prompts in the
+    table's order): the matrix is built once, in this form, and read by the bootstrap
+    without copies."""
     index: dict[str, int]
-    """Column name -> column of ``stats``."""
+    """Statistic name -> row of ``rows`` (column of ``stats``)."""
     ctx: Context
     """What the reasons for an undefined metric need."""
     selection: Selection
@@ -287,6 +295,16 @@ class PromptStatistics:
     """The rows the tie metrics use."""
     tie_column: str
     """The score column the tie metrics used."""
+
+    @functools.cached_property
+    def stats(self) -> Float:
+        """P prompts x m statistics, C-ordered (a copy of ``rows`` transposed)."""
+        return np.ascontiguousarray(self.rows.T)
+
+    @functools.cached_property
+    def sums(self) -> Float:
+        """Σ_p S_p of every statistic, added in prompt order (:func:`column_sums`)."""
+        return column_sums(self.rows.T)
 
 
 def prompt_statistics(args: _Args) -> PromptStatistics:
@@ -309,7 +327,10 @@ def prompt_statistics(args: _Args) -> PromptStatistics:
     ):
         columns.update(part)
     index = {name: i for i, name in enumerate(columns)}
-    stats = np.column_stack(list(columns.values()))  # P prompts x m statistics
+    rows = np.empty((len(columns), table.n_prompts))  # m statistics x P prompts
+    for i, column in enumerate(columns.values()):
+        rows[i] = column
+    del columns
     ctx = Context(
         judged=int(np.count_nonzero(~np.isnan(table.judge))),
         oracle_labelled=int(np.count_nonzero(~np.isnan(table.oracle))),
@@ -318,18 +339,17 @@ def prompt_statistics(args: _Args) -> PromptStatistics:
         has_samples=table.judge_samples is not None,
         parse_recorded=table.parse_failure_recorded,
     )
-    return PromptStatistics(stats, index, ctx, selection, el, judged, ties, tie_column)
+    return PromptStatistics(rows, index, ctx, selection, el, judged, ties, tie_column)
 
 
 def _compute(args: _Args) -> AuditResult:
     table = args.candidates
     _, boot_seed = np.random.SeedSequence(args.seed).spawn(2)
     ps = prompt_statistics(args)
-    stats, index, ctx, selection, el, judged = (
-        ps.stats, ps.index, ps.ctx, ps.selection, ps.eligible, ps.judged
-    )  # fmt: skip
+    index, ctx, selection, el, judged = ps.index, ps.ctx, ps.selection, ps.eligible, ps.judged
     ties, tie_column = ps.ties, ps.tie_column
-    point = Sums(stats.sum(axis=0), index)
+    stats = ps.rows.T  # P x m, column-major: each statistic's column is contiguous
+    point = Sums(ps.sums, index)
     judged_per_prompt = np.bincount(
         table.row_prompt, weights=~np.isnan(table.judge), minlength=table.n_prompts
     )
