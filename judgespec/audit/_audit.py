@@ -346,10 +346,19 @@ def _compute(args: _Args) -> AuditResult:
     table = args.candidates
     _, boot_seed = np.random.SeedSequence(args.seed).spawn(2)
     ps = prompt_statistics(args)
-    index, ctx, selection, el, judged = ps.index, ps.ctx, ps.selection, ps.eligible, ps.judged
-    ties, tie_column = ps.ties, ps.tie_column
+    index, ctx, selection = ps.index, ps.ctx, ps.selection
     stats = ps.rows.T  # P x m, column-major: each statistic's column is contiguous
     point = Sums(ps.sums, index)
+    # what needs the row-level arrays is computed first, so they are freed before the
+    # bootstrap builds its own matrix
+    diagnostics = AuditDiagnostics(
+        scatter_global=_scatter(ps.eligible, demean=False),
+        scatter_within=_scatter(ps.eligible, demean=True),
+        tie_group_sizes=tie_group_sizes(ps.ties),
+    )
+    escalated = escalations(table, ps.judged, margin=args.escalation_margin)
+    tie_column, max_k, abstained = ps.tie_column, selection.max_k, selection.abstained
+    del ps, selection
     judged_per_prompt = np.bincount(
         table.row_prompt, weights=~np.isnan(table.judge), minlength=table.n_prompts
     )
@@ -359,9 +368,7 @@ def _compute(args: _Args) -> AuditResult:
         oracle_labelled=ctx.oracle_labelled,
         judged=ctx.judged,
         parse_failures=int(np.count_nonzero(table.parse_failure)),
-        abstentions=int(
-            np.count_nonzero(judged_per_prompt == 0) + np.count_nonzero(selection.abstained)
-        ),
+        abstentions=int(np.count_nonzero(judged_per_prompt == 0) + np.count_nonzero(abstained)),
         selection_prompts=ctx.selection_prompts,
         comparisons=0 if args.comparisons is None else args.comparisons.n_rows,
         comparison_parse_failures=(
@@ -373,20 +380,16 @@ def _compute(args: _Args) -> AuditResult:
     )
     return AuditResult(
         metrics=_estimates(stats, point, ctx, args, np.random.default_rng(boot_seed)),
-        bon_curve=_bon_curve(point, selection.max_k),
+        bon_curve=_bon_curve(point, max_k),
         counts=counts,
-        escalations=escalations(table, judged, margin=args.escalation_margin),
+        escalations=escalated,
         tie_policy=args.tie_policy,
         tie_column=tie_column,
         n_bootstrap=args.n_bootstrap,
         seed=args.seed,
         confidence=args.confidence,
         interval_method=args.interval,
-        diagnostics=AuditDiagnostics(
-            scatter_global=_scatter(el, demean=False),
-            scatter_within=_scatter(el, demean=True),
-            tie_group_sizes=tie_group_sizes(ties),
-        ),
+        diagnostics=diagnostics,
     )
 
 

@@ -4,10 +4,13 @@ Every audit metric is a function of column sums of a per-prompt statistics matri
 ``S`` (P prompts x m columns). A cluster-bootstrap replicate draws P prompts with
 replacement (Field & Welsh 2007; Efron & Tibshirani 1993, ch. 6, resampling whole
 clusters), which is a vector of resample counts ``c`` (how often each prompt was drawn),
-and its column sums are ``c @ S``. Replicates are computed in chunks: per chunk, one
-``rng.integers`` call draws the prompt indices, one ``np.bincount`` over offset indices
-turns them into counts, and one matrix product gives the sums. There is no Python loop
-over prompts or replicates, and memory stays bounded by the chunk size.
+and its column sums are ``c @ S``. Replicates are drawn in chunks: per chunk, one
+``rng.integers`` call draws the prompt indices and one ``np.bincount`` over offset
+indices turns them into counts; the counts of a block of chunks (up to
+``MAX_BLOCK_CELLS`` replicate-prompt cells) go through one matrix product with the
+statistics, stored as contiguous rows. There is no Python loop over prompts or
+replicates, and memory stays bounded by the block size whatever the number of
+replicates.
 """
 
 from __future__ import annotations
