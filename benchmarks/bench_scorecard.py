@@ -11,7 +11,7 @@ to a Parquet file with a string metadata column):
    children);
 2. **run_audit** alone on a table built beforehand from arrays, in this process;
 3. **the RNG floor**: drawing the bootstrap counts alone (the draws and the
-   ``bincount`` that :func:`judgespec.audit._bootstrap.resample_sums` makes, nothing
+   ``bincount`` that :func:`judgespec.audit._bootstrap.resample_row_sums` makes, nothing
    else), the least any cluster bootstrap of this size can cost.
 
 Printed as ratios, the figures to read on a shared machine. Goals on 2 cores: at 100k

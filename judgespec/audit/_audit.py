@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import numbers
 from collections.abc import Sequence
@@ -13,7 +14,12 @@ import numpy as np
 
 from .._ranking import RANKINGS, Ranking
 from ._agreement import agreement_stats
-from ._bootstrap import DEFAULT_INTERVAL_METHOD, INTERVAL_METHODS, bootstrap_statistics
+from ._bootstrap import (
+    DEFAULT_INTERVAL_METHOD,
+    INTERVAL_METHODS,
+    bootstrap_statistics,
+    column_sums,
+)
 from ._derived import derive_from_presentations
 from ._groups import Bool, Float, group_mean_rows
 from ._joint import clip_interval, fallback_caveat, metric_statistic
@@ -262,10 +268,12 @@ def _slice(args: _Args, value: str) -> AuditSlice:
 class PromptStatistics:
     """The per-prompt statistics matrix of one audit and what its metrics need."""
 
-    stats: Float
-    """P prompts x m statistics (rows in the table's prompt order)."""
+    rows: Float
+    """m statistics x P prompts, one contiguous row per statistic (prompts in the
+    table's order): the matrix is built once, in this form, and read by the bootstrap
+    without copies."""
     index: dict[str, int]
-    """Column name -> column of ``stats``."""
+    """Statistic name -> row of ``rows`` (column of ``stats``)."""
     ctx: Context
     """What the reasons for an undefined metric need."""
     selection: Selection
@@ -275,6 +283,16 @@ class PromptStatistics:
     """The rows the tie metrics use."""
     tie_column: str
     """The score column the tie metrics used."""
+
+    @functools.cached_property
+    def stats(self) -> Float:
+        """P prompts x m statistics, C-ordered (a copy of ``rows`` transposed)."""
+        return np.ascontiguousarray(self.rows.T)
+
+    @functools.cached_property
+    def sums(self) -> Float:
+        """Σ_p S_p of every statistic, added in prompt order (:func:`column_sums`)."""
+        return column_sums(self.rows.T)
 
 
 def prompt_statistics(args: _Args) -> PromptStatistics:
@@ -297,7 +315,10 @@ def prompt_statistics(args: _Args) -> PromptStatistics:
     ):
         columns.update(part)
     index = {name: i for i, name in enumerate(columns)}
-    stats = np.column_stack(list(columns.values()))  # P prompts x m statistics
+    rows = np.empty((len(columns), table.n_prompts))  # m statistics x P prompts
+    for i, column in enumerate(columns.values()):
+        rows[i] = column
+    del columns
     ctx = Context(
         judged=int(np.count_nonzero(~np.isnan(table.judge))),
         oracle_labelled=int(np.count_nonzero(~np.isnan(table.oracle))),
@@ -305,18 +326,26 @@ def prompt_statistics(args: _Args) -> PromptStatistics:
         has_comparisons=args.comparisons is not None,
         has_samples=table.judge_samples is not None,
     )
-    return PromptStatistics(stats, index, ctx, selection, el, judged, ties, tie_column)
+    return PromptStatistics(rows, index, ctx, selection, el, judged, ties, tie_column)
 
 
 def _compute(args: _Args) -> AuditResult:
     table = args.candidates
     _, boot_seed = np.random.SeedSequence(args.seed).spawn(2)
     ps = prompt_statistics(args)
-    stats, index, ctx, selection, el, judged = (
-        ps.stats, ps.index, ps.ctx, ps.selection, ps.eligible, ps.judged
-    )  # fmt: skip
-    ties, tie_column = ps.ties, ps.tie_column
-    point = Sums(stats.sum(axis=0), index)
+    index, ctx, selection = ps.index, ps.ctx, ps.selection
+    stats = ps.rows.T  # P x m, column-major: each statistic's column is contiguous
+    point = Sums(ps.sums, index)
+    # what needs the row-level arrays is computed first, so they are freed before the
+    # bootstrap builds its own matrix
+    diagnostics = AuditDiagnostics(
+        scatter_global=_scatter(ps.eligible, demean=False),
+        scatter_within=_scatter(ps.eligible, demean=True),
+        tie_group_sizes=tie_group_sizes(ps.ties),
+    )
+    escalated = escalations(table, ps.judged, margin=args.escalation_margin)
+    tie_column, max_k, abstained = ps.tie_column, selection.max_k, selection.abstained
+    del ps, selection
     judged_per_prompt = np.bincount(
         table.row_prompt, weights=~np.isnan(table.judge), minlength=table.n_prompts
     )
@@ -326,9 +355,7 @@ def _compute(args: _Args) -> AuditResult:
         oracle_labelled=ctx.oracle_labelled,
         judged=ctx.judged,
         parse_failures=int(np.count_nonzero(table.parse_failure)),
-        abstentions=int(
-            np.count_nonzero(judged_per_prompt == 0) + np.count_nonzero(selection.abstained)
-        ),
+        abstentions=int(np.count_nonzero(judged_per_prompt == 0) + np.count_nonzero(abstained)),
         selection_prompts=ctx.selection_prompts,
         comparisons=0 if args.comparisons is None else args.comparisons.n_rows,
         comparison_parse_failures=(
@@ -340,20 +367,16 @@ def _compute(args: _Args) -> AuditResult:
     )
     return AuditResult(
         metrics=_estimates(stats, point, ctx, args, np.random.default_rng(boot_seed)),
-        bon_curve=_bon_curve(point, selection.max_k),
+        bon_curve=_bon_curve(point, max_k),
         counts=counts,
-        escalations=escalations(table, judged, margin=args.escalation_margin),
+        escalations=escalated,
         tie_policy=args.tie_policy,
         tie_column=tie_column,
         n_bootstrap=args.n_bootstrap,
         seed=args.seed,
         confidence=args.confidence,
         interval_method=args.interval,
-        diagnostics=AuditDiagnostics(
-            scatter_global=_scatter(el, demean=False),
-            scatter_within=_scatter(el, demean=True),
-            tie_group_sizes=tie_group_sizes(ties),
-        ),
+        diagnostics=diagnostics,
     )
 
 

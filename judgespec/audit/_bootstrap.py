@@ -4,10 +4,13 @@ Every audit metric is a function of column sums of a per-prompt statistics matri
 ``S`` (P prompts x m columns). A cluster-bootstrap replicate draws P prompts with
 replacement (Field & Welsh 2007; Efron & Tibshirani 1993, ch. 6, resampling whole
 clusters), which is a vector of resample counts ``c`` (how often each prompt was drawn),
-and its column sums are ``c @ S``. Replicates are computed in chunks: per chunk, one
-``rng.integers`` call draws the prompt indices, one ``np.bincount`` over offset indices
-turns them into counts, and one matrix product gives the sums. There is no Python loop
-over prompts or replicates, and memory stays bounded by the chunk size.
+and its column sums are ``c @ S``. Replicates are drawn in chunks: per chunk, one
+``rng.integers`` call draws the prompt indices and one ``np.bincount`` over offset
+indices turns them into counts; the counts of a block of chunks (up to
+``MAX_BLOCK_CELLS`` replicate-prompt cells) go through one matrix product with the
+statistics, stored as contiguous rows. There is no Python loop over prompts or
+replicates, and memory stays bounded by the block size whatever the number of
+replicates.
 """
 
 from __future__ import annotations
@@ -25,6 +28,30 @@ Float = NDArray[np.float64]
 MAX_CHUNK_CELLS = 1 << 21
 """Upper bound on replicates x prompts drawn at once (about 16 MiB per int64 array)."""
 
+MAX_BLOCK_CELLS = 1 << 25
+"""Upper bound on replicates x prompts multiplied at once (256 MiB of float64 counts)."""
+
+
+def column_sums(stats: Float) -> Float:
+    """Σ_p S_p of every column of ``stats`` (P x m), added in prompt order.
+
+    The sums are the sequential sums ((S_1 + S_2) + S_3) + …, whatever the memory layout
+    of ``stats`` (a C-ordered ``stats.sum(axis=0)`` gives the same bits; a column-major
+    matrix would be summed pairwise there), so the point estimates do not depend on how
+    the matrix is stored.
+    """
+    n_prompts, n_cols = stats.shape
+    out = np.zeros(n_cols)
+    if n_prompts == 0:
+        return out
+    if stats.flags.c_contiguous:
+        return np.asarray(stats.sum(axis=0), dtype=np.float64)
+    running = np.empty(n_prompts)
+    for j in range(n_cols):
+        np.cumsum(stats[:, j], out=running)
+        out[j] = running[-1]
+    return out
+
 
 def resample_sums(
     stats: Float,
@@ -33,12 +60,15 @@ def resample_sums(
     rng: np.random.Generator,
     columns: Sequence[int] | None = None,
     max_cells: int = MAX_CHUNK_CELLS,
+    block_cells: int = MAX_BLOCK_CELLS,
 ) -> Float:
     """Column sums of ``stats`` (P x m) for ``n_bootstrap`` cluster-bootstrap replicates.
 
     Returns an array of shape (n_bootstrap, m). Columns that are zero for every prompt
     stay zero and are not multiplied. The result depends only on ``stats``,
-    ``n_bootstrap`` and the state of ``rng``. With ``columns``, only those columns are
+    ``n_bootstrap`` and the state of ``rng`` (``max_cells`` sets how the prompt draws
+    are split into calls; ``block_cells`` only how many replicates one matrix product
+    takes, which does not change the result). With ``columns``, only those columns are
     resampled (the others stay zero); prompts are drawn the same way either way.
     """
     n_prompts, n_cols = stats.shape
@@ -46,19 +76,65 @@ def resample_sums(
     if n_bootstrap == 0 or n_prompts == 0:
         return out
     chosen = np.arange(n_cols) if columns is None else np.asarray(columns, dtype=np.intp)
-    active = chosen[np.any(stats[:, chosen] != 0, axis=0)]
-    # (m x P) @ (P x chunk): the long axis is contiguous in both operands
-    dense_t = np.ascontiguousarray(stats[:, active].T)
-    chunk = max(1, min(n_bootstrap, max_cells // n_prompts))
-    shift = (np.arange(chunk, dtype=np.intp) * n_prompts)[:, None]
-    for start in range(0, n_bootstrap, chunk):
-        size = min(chunk, n_bootstrap - start)
-        draws = rng.integers(0, n_prompts, size=(size, n_prompts), dtype=np.intp)
-        draws += shift[:size]
-        counts = np.bincount(draws.ravel(), minlength=size * n_prompts)
-        weights = counts.reshape(size, n_prompts).astype(np.float64)
-        out[start : start + size, active] = (dense_t @ weights.T).T
+    rows = np.empty((len(chosen), n_prompts))  # one contiguous row per column
+    for i, c in enumerate(chosen):
+        rows[i] = stats[:, c]
+    replicated, active = resample_row_sums(
+        rows, n_bootstrap=n_bootstrap, rng=rng, max_cells=max_cells, block_cells=block_cells
+    )
+    out[:, chosen[active]] = replicated
     return out
+
+
+def resample_row_sums(
+    rows: Float,
+    *,
+    n_bootstrap: int,
+    rng: np.random.Generator,
+    max_cells: int = MAX_CHUNK_CELLS,
+    block_cells: int = MAX_BLOCK_CELLS,
+) -> tuple[Float, NDArray[np.intp]]:
+    """Replicate sums of the non-zero rows of ``rows`` (m x P, one row per statistic).
+
+    Returns ``(sums, active)``: ``active`` are the rows that are not zero for every
+    prompt, ``sums`` (n_bootstrap x len(active)) their cluster-bootstrap column sums
+    ``c_b @ S`` (c_b the resample counts of replicate b). ``rows`` is overwritten:
+    its active rows are moved to its front, so no second copy of the matrix is made.
+
+    The prompts are drawn in calls of ``chunk = max_cells // P`` replicates (the draws
+    themselves, and so the random stream, do not depend on ``block_cells``); the counts
+    of ``block = block_cells // P`` replicates are gathered into one float64 block and
+    multiplied with the statistics in one matrix product, so the m x P matrix is read
+    once per block rather than once per chunk (at a million prompts, a chunk holds two
+    replicates: the product was bound by memory bandwidth). Every replicate's sum is
+    the same dot product over all P prompts whatever the block, so the result does not
+    depend on ``block_cells``.
+    """
+    n_prompts = rows.shape[1]
+    active = np.flatnonzero(np.any(rows != 0, axis=1))
+    if n_bootstrap == 0 or n_prompts == 0:
+        return np.zeros((n_bootstrap, len(active))), active
+    for i, j in enumerate(active):  # compact in place: the active rows first
+        if i != j:
+            rows[i] = rows[j]
+    dense = rows[: len(active)]
+    out = np.empty((n_bootstrap, len(active)))
+    chunk = max(1, min(n_bootstrap, max_cells // n_prompts))
+    block = min(n_bootstrap, max(chunk, block_cells // n_prompts // chunk * chunk))
+    weights = np.empty((block, n_prompts))
+    shift = (np.arange(chunk, dtype=np.intp) * n_prompts)[:, None]
+    for first in range(0, n_bootstrap, block):
+        filled = 0
+        for start in range(first, min(first + block, n_bootstrap), chunk):
+            size = min(chunk, n_bootstrap - start)
+            draws = rng.integers(0, n_prompts, size=(size, n_prompts), dtype=np.intp)
+            draws += shift[:size]
+            counts = np.bincount(draws.ravel(), minlength=size * n_prompts)
+            weights[filled : filled + size] = counts.reshape(size, n_prompts)
+            filled += size
+        # (m x P) @ (P x block): the long axis is contiguous in both operands
+        out[first : first + filled] = (dense @ weights[:filled].T).T
+    return out, active
 
 
 def percentile_interval(replicates: Float, confidence: float) -> tuple[Float, Float]:
@@ -192,7 +268,6 @@ def bootstrap_statistics(
     n_prompts = stats.shape[0]
     used = sorted({c for s in statistics for c in s.columns})
     where = {c: i for i, c in enumerate(used)}
-    base = stats[:, used]
     pairs: list[tuple[int, int]] = []
     if method == "studentized":
         pair_set = {
@@ -202,14 +277,21 @@ def bootstrap_statistics(
             for b in s.columns
         }
         pairs = sorted((where[a], where[b]) for a, b in pair_set)
-    products = (
-        np.column_stack([base[:, a] * base[:, b] for a, b in pairs])
-        if pairs
-        else np.zeros((n_prompts, 0))
-    )
-    joint = np.hstack([base, products]) if pairs else base
-    replicated = resample_sums(joint, n_bootstrap=n_bootstrap, rng=rng)
-    point = joint.sum(axis=0)
+    # the used columns, then the second-moment products S_a·S_b, as rows of ONE matrix
+    # (k + pairs) x P, each row written once (contiguous for the matrix product)
+    joint = np.empty((len(used) + len(pairs), n_prompts))
+    for i, c in enumerate(used):
+        joint[i] = stats[:, c]
+    for i, (a, b) in enumerate(pairs):
+        np.multiply(joint[a], joint[b], out=joint[len(used) + i])
+    # point sums: sequential over prompts with the product columns, numpy's pairwise
+    # sum of each row without them (the summation orders of earlier versions, so every
+    # estimate and interval stays bit-identical)
+    point = column_sums(joint.T) if pairs else joint.sum(axis=1)
+    replicated = np.zeros((n_bootstrap, joint.shape[0]))
+    sums, active = resample_row_sums(joint, n_bootstrap=n_bootstrap, rng=rng)
+    replicated[:, active] = sums
+    del joint, sums
     pair_at = {pair: len(used) + i for i, pair in enumerate(pairs)}
     alpha = (1.0 - confidence) / 2.0
     out: list[BootstrapOutcome] = []

@@ -27,8 +27,10 @@ remaining prompts are resolved by the expected value.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy.special import gammaln
 
 from ._groups import (
@@ -182,11 +184,13 @@ def selection_stats(el: Eligible, *, tie_policy: str, rng: np.random.Generator) 
     P = el.n_prompts
     order = _pick_order(el, tie_policy, rng)
     ps, ss, ys = el.pid[order], el.s[order], el.y[order]
+    del order  # row-level arrays are dropped as soon as they are used (memory at scale)
     n_p, starts = group_starts(ps, P)
     selection = n_p >= 2
     rank = rank_within(ps, P)
     n_rows = n_p[ps]
     tie_group = run_ids(ps, ss)
+    del ss
     top = tie_group == tie_group[starts[ps]] if len(ps) else np.zeros(0, dtype=bool)
     top_size = group_sum(ps, top, P)
     abstained = selection & (top_size >= 2) if tie_policy == "abstain" else np.zeros(P, bool)
@@ -210,16 +214,25 @@ def selection_stats(el: Eligible, *, tie_policy: str, rng: np.random.Generator) 
         "sel_top1": np.where(picks, top1, 0.0),
         "sel_regret": np.where(varies, best - expected_pick, 0.0),
     }
+    del top, weight
 
     max_k = int(n_p[picks].max()) if np.any(picks) else 0
     keep = picks[ps]
+    every = bool(keep.all())  # then the arrays are used as they are, without masked copies
+
+    def kept(values: NDArray[Any]) -> NDArray[Any]:
+        return values if every else values[keep]
+
     judge_run = tie_group if tie_policy in ("expected", "abstain") else np.arange(len(ps))
-    judge_runs = _RankRuns(judge_run[keep], ps[keep], rank[keep], n_rows[keep], ys[keep])
+    judge_runs = _RankRuns(kept(judge_run), kept(ps), kept(rank), kept(n_rows), kept(ys))
+    del judge_run, tie_group
     by_oracle = np.lexsort((-ys, ps))  # rows of a prompt stay together: ranks carry over
     oracle_y = ys[by_oracle]
+    del by_oracle
     oracle_runs = _RankRuns(
-        run_ids(ps, oracle_y)[keep], ps[keep], rank[keep], n_rows[keep], oracle_y[keep]
+        kept(run_ids(ps, oracle_y)), kept(ps), kept(rank), kept(n_rows), kept(oracle_y)
     )
+    del oracle_y, rank, n_rows
     for k in range(1, max_k + 1):
         in_k = picks & (n_p >= k)
         if k == 1:  # a 1-subset is a uniformly random pick, whoever picks

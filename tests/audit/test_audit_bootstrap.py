@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 
 from judgespec.audit import AuditResult, CandidatesTable, run_audit
-from judgespec.audit._bootstrap import percentile_interval, resample_sums
+from judgespec.audit._bootstrap import column_sums, percentile_interval, resample_sums
 
 
 def regret_table(prompts: int = 300, seed: int = 7) -> tuple[CandidatesTable, np.ndarray]:
@@ -84,6 +84,41 @@ def test_resample_sums_only_requested_columns() -> None:
     sums = resample_sums(stats_, n_bootstrap=5, rng=np.random.default_rng(1), columns=[2])
     assert np.all(sums[:, :2] == 0)
     assert np.all(sums[:, 2] > 0)
+
+
+def test_replicate_blocks_give_identical_sums_to_a_brute_force_loop() -> None:
+    """One matrix product per replicate, per 8 replicates or for all: identical bits."""
+    rng = np.random.default_rng(5)
+    n_prompts, n_bootstrap = 36, 22
+    stats_ = rng.integers(-40, 40, size=(n_prompts, 5)) / 8.0  # dyadic: every sum is exact
+    stats_[:, 3] = 0.0  # a column that is zero for every prompt stays zero
+    real = rng.normal(size=(n_prompts, 4))  # rounding: the same dot products in any block
+    draws = np.random.default_rng(11)
+    brute = np.zeros((n_bootstrap, 5))
+    for first in range(0, n_bootstrap, 4):  # the draws the code makes: 4 replicates a call
+        size = min(4, n_bootstrap - first)
+        for r, picked in enumerate(draws.integers(0, n_prompts, size=(size, n_prompts))):
+            for p in picked.tolist():
+                brute[first + r] += stats_[p]
+    per_block = []
+    for block_cells in (1, 8 * n_prompts, 1 << 30):
+        kwargs = {"n_bootstrap": n_bootstrap, "max_cells": 4 * n_prompts, "block_cells": block_cells}
+        sums = resample_sums(stats_, rng=np.random.default_rng(11), **kwargs)
+        assert np.array_equal(sums, brute)
+        per_block.append(resample_sums(real, rng=np.random.default_rng(11), **kwargs))
+    assert all(np.array_equal(per_block[0], other) for other in per_block[1:])
+
+
+def test_column_sums_add_in_prompt_order_whatever_the_layout() -> None:
+    rng = np.random.default_rng(2)
+    stats_ = rng.normal(size=(1001, 3)) * 10.0 ** rng.integers(-8, 8, size=(1001, 3))
+    sequential = np.zeros(3)
+    for row in stats_:
+        sequential = sequential + row
+    column_major = np.asfortranarray(stats_)
+    assert np.array_equal(column_sums(stats_), sequential)
+    assert np.array_equal(column_sums(column_major), sequential)
+    assert np.array_equal(column_sums(np.zeros((0, 3))), np.zeros(3))
 
 
 def test_percentile_interval_ignores_undefined_replicates() -> None:
