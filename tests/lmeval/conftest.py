@@ -308,3 +308,36 @@ def smollm2_dir() -> Path:
     except BackendError as exc:
         pytest.skip(f"embedded judge unavailable: {exc}")
     return embedded_dir()
+
+
+@pytest.fixture(scope="session")
+def lmeval_run() -> Callable[..., dict[str, Any]]:
+    """``lm-eval run --include_path TASKS --tasks TASK --log_samples --output_path OUT``, in process.
+
+    lm-eval's own path: ``simple_evaluate`` with the scripted policy, then the
+    ``EvaluationTracker`` writes the results and samples files; other ``simple_evaluate``
+    options (``predict_only=True``) pass through. Returns the results without samples.
+    """
+
+    def run(tasks_dir: Path, task: str, out: Path, **options: Any) -> dict[str, Any]:
+        from lm_eval import simple_evaluate
+        from lm_eval.loggers import EvaluationTracker
+        from lm_eval.tasks import TaskManager
+
+        tracker = EvaluationTracker(output_path=str(out))
+        options.setdefault("log_samples", True)
+        results = simple_evaluate(
+            model="judgespec-scripted",
+            tasks=[task],
+            task_manager=TaskManager(include_path=str(tasks_dir), include_defaults=False),
+            evaluation_tracker=tracker,
+            bootstrap_iters=0,
+            **options,
+        )
+        assert results is not None
+        samples = results.pop("samples")
+        tracker.save_results_aggregated(results=results, samples=samples)
+        tracker.save_results_samples(task_name=task, samples=samples[task])
+        return results  # type: ignore[no-any-return]
+
+    return run

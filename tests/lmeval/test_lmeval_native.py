@@ -153,33 +153,12 @@ def test_a_second_run_into_the_same_folder_scores_the_latest(group_run: Path, tm
     assert any("2 runs of task 'arith_b_bo4'; scored the latest" in w for w in card.all_warnings)
 
 
-def _simple_evaluate(tasks_dir: Path, task: str, out: Path, **options: Any) -> dict[str, Any]:
-    """What ``lm-eval run`` does: simple_evaluate, then the tracker writes the files."""
-    from lm_eval import simple_evaluate
-    from lm_eval.loggers import EvaluationTracker
-    from lm_eval.tasks import TaskManager
-
-    tracker = EvaluationTracker(output_path=str(out))
-    results = simple_evaluate(
-        model="judgespec-scripted",
-        tasks=[task],
-        task_manager=TaskManager(include_path=str(tasks_dir), include_defaults=False),
-        evaluation_tracker=tracker,
-        bootstrap_iters=0,
-        **options,
-    )
-    assert results is not None
-    samples = results.pop("samples")
-    tracker.save_results_aggregated(results=results, samples=samples)
-    tracker.save_results_samples(task_name=task, samples=samples[task])
-    return results  # type: ignore[no-any-return]
-
-
 def test_predict_only_keeps_generations_for_later_scoring(
+    lmeval_run: Any,
     tmp_path: Path, arith_task_yaml: Path, digit_contract: Path, digit_judge: Any, expected: dict[str, float]
 ) -> None:
     jl.compile_task(digit_contract, task=arith_task_yaml, n=N, out_dir=tmp_path / "tasks", name="arith_bo4")
-    results = _simple_evaluate(tmp_path / "tasks", "arith_bo4", tmp_path / "out", predict_only=True)
+    results = lmeval_run(tmp_path / "tasks", "arith_bo4", tmp_path / "out", predict_only=True)
     assert results["results"]["arith_bo4"]["bypass,strict"] == 999  # lm-eval's predict-only value
     assert digit_judge.calls == 0  # predictions only: nothing judged
     samples = jl.read_lmeval_samples(tmp_path / "out")

@@ -11,28 +11,8 @@ import yaml
 import judgespec_lmeval as jl
 
 
-def _lmeval_run(tasks_dir: Path, task: str, out: Path) -> None:
-    """``lm-eval run --include_path`` in-process: simple_evaluate + EvaluationTracker."""
-    from lm_eval import simple_evaluate
-    from lm_eval.loggers import EvaluationTracker
-    from lm_eval.tasks import TaskManager
-
-    tracker = EvaluationTracker(output_path=str(out))
-    results = simple_evaluate(
-        model="judgespec-scripted",
-        tasks=[task],
-        task_manager=TaskManager(include_path=str(tasks_dir), include_defaults=False),
-        log_samples=True,
-        evaluation_tracker=tracker,
-        bootstrap_iters=0,
-    )
-    assert results is not None
-    samples = results.pop("samples")
-    tracker.save_results_aggregated(results=results, samples=samples)
-    tracker.save_results_samples(task_name=task, samples=samples[task])
-
-
 def test_probes_run_live_in_score_from_lmeval_samples(
+    lmeval_run: Any,
     tmp_path: Path, arith_task_yaml: Path, digit_contract: Path, digit_judge: Any
 ) -> None:
     """The digit judge reads only the response's first line: an injected instruction on a
@@ -45,7 +25,7 @@ def test_probes_run_live_in_score_from_lmeval_samples(
         probed, task=arith_task_yaml, n=4, out_dir=tmp_path / "tasks",
         name="arith_probed", judge_after_generation=True,
     )  # fmt: skip
-    _lmeval_run(tmp_path / "tasks", "arith_probed", tmp_path / "out")
+    lmeval_run(tmp_path / "tasks", "arith_probed", tmp_path / "out")
     assert digit_judge.calls == 0  # judging was deferred
     card = jl.score_from_lmeval_samples(tmp_path / "out", contract=probed, n_bootstrap=50)
     # 18 distinct audit requests, then 2 probes x 3 perturbed targets

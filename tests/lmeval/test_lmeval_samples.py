@@ -16,35 +16,14 @@ import judgespec_lmeval as jl
 from judgespec import AuditDataError, JudgespecError, load_contract
 
 
-def _lmeval_run(tasks_dir: Path, task: str, out: Path) -> None:
-    """``lm-eval run --include_path`` in-process: simple_evaluate + EvaluationTracker."""
-    from lm_eval import simple_evaluate
-    from lm_eval.loggers import EvaluationTracker
-    from lm_eval.tasks import TaskManager
-
-    tracker = EvaluationTracker(output_path=str(out))
-    results = simple_evaluate(
-        model="judgespec-scripted",
-        tasks=[task],
-        task_manager=TaskManager(include_path=str(tasks_dir), include_defaults=False),
-        log_samples=True,
-        evaluation_tracker=tracker,
-        bootstrap_iters=0,
-    )
-    assert results is not None
-    samples = results.pop("samples")
-    tracker.save_results_aggregated(results=results, samples=samples)
-    tracker.save_results_samples(task_name=task, samples=samples[task])
-
-
 @pytest.fixture
-def deferred_run(tmp_path: Path, arith_task_yaml: Path, digit_contract: Path) -> Path:
+def deferred_run(lmeval_run: Any, tmp_path: Path, arith_task_yaml: Path, digit_contract: Path) -> Path:
     """Samples of the arithmetic audit compiled with judge: deferred (no judge calls)."""
     jl.compile_task(
         digit_contract, task=arith_task_yaml, n=4, out_dir=tmp_path / "tasks",
         name="arith_deferred", judge_after_generation=True,
     )
-    _lmeval_run(tmp_path / "tasks", "arith_deferred", tmp_path / "out")
+    lmeval_run(tmp_path / "tasks", "arith_deferred", tmp_path / "out")
     return tmp_path / "out"
 
 
@@ -89,10 +68,11 @@ def test_rejudge_under_another_contract(
 
 
 def test_inline_verdicts_are_reused(
+    lmeval_run: Any,
     tmp_path: Path, arith_task_yaml: Path, digit_contract: Path, digit_judge: Any, expected: dict[str, float]
 ) -> None:
     jl.compile_task(digit_contract, task=arith_task_yaml, n=4, out_dir=tmp_path / "tasks", name="arith_inline")
-    _lmeval_run(tmp_path / "tasks", "arith_inline", tmp_path / "out")
+    lmeval_run(tmp_path / "tasks", "arith_inline", tmp_path / "out")
     calls = digit_judge.calls
     card = jl.score_from_lmeval_samples(tmp_path / "out", contract=load_contract(digit_contract), n_bootstrap=0)
     assert digit_judge.calls == calls  # the recorded verdicts of this contract, no judge calls
@@ -119,14 +99,14 @@ def test_ambiguous_folder(deferred_run: Path) -> None:
     assert jl.read_lmeval_samples(deferred_run, task="arith_deferred").task == "arith_deferred"
 
 
-def test_samples_without_records(tmp_path: Path, arith_task_yaml: Path) -> None:
+def test_samples_without_records(lmeval_run: Any, tmp_path: Path, arith_task_yaml: Path) -> None:
     from lm_eval.tasks import TaskManager
 
     tasks = tmp_path / "tasks"
     tasks.mkdir()
     (tasks / "arith.yaml").write_text(arith_task_yaml.read_text(encoding="utf-8"), encoding="utf-8")
     assert "arith" in TaskManager(include_path=str(tasks), include_defaults=False).all_tasks
-    _lmeval_run(tasks, "arith", tmp_path / "out")
+    lmeval_run(tasks, "arith", tmp_path / "out")
     with pytest.raises(AuditDataError, match="was not compiled by `judgespec lmeval compile`"):
         jl.read_lmeval_samples(tmp_path / "out")
 

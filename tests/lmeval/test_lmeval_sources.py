@@ -24,27 +24,6 @@ OPS = {"+": "add", "*": "mul", "-": "sub"}
 METRICS = ["recovery", "top1_accuracy", "regret"]
 
 
-def _lmeval_run(tasks_dir: Path, task: str, out: Path) -> None:
-    """``lm-eval run --include_path ... --log_samples`` in-process."""
-    from lm_eval import simple_evaluate
-    from lm_eval.loggers import EvaluationTracker
-    from lm_eval.tasks import TaskManager
-
-    tracker = EvaluationTracker(output_path=str(out))
-    results = simple_evaluate(
-        model="judgespec-scripted",
-        tasks=[task],
-        task_manager=TaskManager(include_path=str(tasks_dir), include_defaults=False),
-        log_samples=True,
-        evaluation_tracker=tracker,
-        bootstrap_iters=0,
-    )
-    assert results is not None
-    samples = results.pop("samples")
-    tracker.save_results_aggregated(results=results, samples=samples)
-    tracker.save_results_samples(task_name=task, samples=samples[task])
-
-
 @pytest.fixture(scope="module")
 def data_file(tmp_path_factory: pytest.TempPathFactory, arithmetic_jsonl: Path) -> Path:
     rows = [json.loads(line) for line in arithmetic_jsonl.read_text(encoding="utf-8").splitlines()]
@@ -58,6 +37,7 @@ def data_file(tmp_path_factory: pytest.TempPathFactory, arithmetic_jsonl: Path) 
 
 @pytest.fixture(scope="module")
 def samples_dir(
+    lmeval_run: Any,
     tmp_path_factory: pytest.TempPathFactory, data_file: Path, digit_contract: Path, arith_task_config: dict[str, Any]
 ) -> Path:
     """``--log_samples`` output of the deferred audit (generation and oracle only)."""
@@ -67,7 +47,7 @@ def samples_dir(
         digit_contract, task=config, n=4, out_dir=folder / "tasks",
         name="arith_ops", judge_after_generation=True,
     )  # fmt: skip
-    _lmeval_run(folder / "tasks", "arith_ops", folder / "out")
+    lmeval_run(folder / "tasks", "arith_ops", folder / "out")
     return folder / "out"
 
 
