@@ -38,15 +38,14 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from inspect_ai.log import EvalLog, EvalSample, read_eval_log, write_eval_log
 
 from judgespec import AuditDataError, JudgespecError, LoadedContract
-from judgespec.judge import JudgeCache, judge_candidates
+from judgespec.judge import JudgeCache, judge_candidates, open_judge_cache
 from judgespec.pipeline import with_probes, with_slice_column
 from judgespec.scorecard import Scorecard, parse_scorecard
 
@@ -192,18 +191,9 @@ def audit_rows_from_log(
     return _epoch_rows(samples, oracle=oracle, judge=judge)
 
 
-@contextmanager
-def _judge_cache(cache: JudgeCache | bool) -> Iterator[JudgeCache | None]:
-    """The cache to judge through: the user's (``True``), none (``False``) or the one given."""
-    if cache is True:
-        with JudgeCache.default() as store:
-            yield store
-    else:
-        yield None if cache is False else cache
-
 
 def _judge_epochs(rows: AuditRows, loaded: LoadedContract, cache: JudgeCache | bool) -> AuditRows:
-    with _judge_cache(cache) as store:
+    with open_judge_cache(cache) as store:
         judged = judge_candidates(loaded, rows.candidates, cache=store)
     by_key = {(str(r["prompt_id"]), str(r["candidate_id"])): r for r in judged.candidates}
     for row in rows.candidates:
@@ -357,7 +347,7 @@ def score_log(
     )
     if loaded is None or loaded.contract.probes is None:
         return card
-    with _judge_cache(cache) as store:  # the probes judge live, through the same cache
+    with open_judge_cache(cache) as store:  # the probes judge live, through the same cache
         return with_probes(card, loaded, rows.candidates, cache=store)
 
 

@@ -13,8 +13,7 @@ built only when some call misses, so rescoring samples judged before loads no mo
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -93,17 +92,6 @@ def judge_sample_docs(
     return out
 
 
-@contextmanager
-def _judge_cache(cache: JudgeCache | bool) -> Iterator[JudgeCache | None]:
-    """The cache to judge through: the user's (``True``), none (``False``) or the one given."""
-    if cache is True:
-        from judgespec.judge import JudgeCache
-
-        with JudgeCache.default() as store:
-            yield store
-    else:
-        yield None if cache is False else cache
-
 
 def _contract(contract: LoadedContract | str | os.PathLike[str] | None, samples: LmevalSamples) -> LoadedContract:
     if isinstance(contract, LoadedContract):
@@ -143,7 +131,9 @@ def sample_tables(
         )  # fmt: skip
     records = samples.records
     if not has_verdicts(records, loaded.fingerprint):
-        with _judge_cache(cache) as store:
+        from judgespec.judge import open_judge_cache
+
+        with open_judge_cache(cache) as store:
             records = judge_sample_docs(loaded, samples.docs, backend=backend, cache=store)
     candidates = candidate_rows(records, samples.responses)
     if by is not None:
@@ -197,9 +187,10 @@ def score_samples(
     )
     if loaded.contract.probes is None:
         return card
+    from judgespec.judge import open_judge_cache
     from judgespec.pipeline import with_probes
 
-    with _judge_cache(cache) as store:  # the probes judge live, through the same cache
+    with open_judge_cache(cache) as store:  # the probes judge live, through the same cache
         return with_probes(card, loaded, candidates, backend=backend, cache=store)
 
 

@@ -45,7 +45,7 @@ from .backends._embedded import (
 )
 from .backends._replay import ReplayBackend
 from .backends._transformers import TransformersBackend
-from .engine._cache import CacheInfo, JudgeCache
+from .engine._cache import CacheInfo, JudgeCache, open_judge_cache
 from .engine._engine import judge_candidates
 from .engine._output import (
     JudgeOutput,
@@ -99,6 +99,7 @@ __all__ = [
     "judge_candidates",
     "load_embedded",
     "make_backend",
+    "open_judge_cache",
     "parse_pair",
     "parse_score",
     "perturb",

@@ -24,7 +24,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -33,7 +34,7 @@ from ..._errors import JudgespecError
 from ..._paths import CACHE_DIR_ENV, cache_dir
 from ...contract import JudgeModel
 
-__all__ = ["CacheInfo", "JudgeCache", "judge_cache_key"]
+__all__ = ["CacheInfo", "JudgeCache", "judge_cache_key", "open_judge_cache"]
 
 _COLUMNS = ("judge_key", "judge", "request", "sample", "value", "checksum")
 _PREVIOUS_COLUMNS = ("fingerprint", "judge", "request", "sample", "value")
@@ -229,3 +230,14 @@ class JudgeCache:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+@contextmanager
+def open_judge_cache(cache: JudgeCache | bool) -> Iterator[JudgeCache | None]:
+    """The cache a post-hoc scorer judges through: the user's default (``True``, opened and
+    closed here), none (``False``), or the one given (left open for its owner)."""
+    if cache is True:
+        with JudgeCache.default() as store:
+            yield store
+    else:
+        yield None if cache is False else cache
