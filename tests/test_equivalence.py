@@ -70,7 +70,7 @@ from typing import Any
 import pytest
 
 pytest.importorskip("inspect_ai")
-pytest.importorskip("lm_eval")
+pytest.importorskip("lm_eval", reason="needs the lmeval extra")
 
 import judgespec_lmeval._scripted  # noqa: F401  (registers the lm-eval model judgespec-scripted)
 

@@ -12,7 +12,7 @@ import inspect
 
 import pytest
 
-pytest.importorskip("inspect_ai")
+pytest.importorskip("inspect_ai", reason="the Inspect adapter needs the inspect extra")
 
 from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import match

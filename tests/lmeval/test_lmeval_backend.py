@@ -79,7 +79,7 @@ def test_bad_engine(tiny_model_dir: Path) -> None:
 
 
 def test_vllm_engine_needs_vllm(tiny_model_dir: Path) -> None:
-    pytest.importorskip("lm_eval")
+    pytest.importorskip("lm_eval", reason="needs the lmeval extra")
     try:
         import vllm  # noqa: F401
     except ImportError:

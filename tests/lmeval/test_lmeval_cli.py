@@ -17,7 +17,7 @@ def test_lazy_names_and_the_unexported_scripted_model() -> None:
     with pytest.raises(AttributeError):
         jl.no_such_name  # noqa: B018
     assert "ScriptedLM" not in jl.__all__
-    pytest.importorskip("lm_eval")
+    pytest.importorskip("lm_eval", reason="needs the lmeval extra")
     import lm_eval.models  # noqa: F401  (the built-in models first, as lm-eval does)
     from lm_eval.api.registry import get_model
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("lm_eval")
+pytest.importorskip("lm_eval", reason="the lm-eval adapter needs the lmeval extra")
 
 from lm_eval.api.task import ConfigurableTask
 
