@@ -8,20 +8,25 @@ and its column sums are ``c @ S``. Replicates are drawn in chunks: per chunk, on
 ``rng.integers`` call draws the prompt indices and one ``np.bincount`` over offset
 indices turns them into counts; the counts of a block of chunks (up to
 ``MAX_BLOCK_CELLS`` replicate-prompt cells) go through one matrix product with the
-statistics, stored as contiguous rows. There is no Python loop over prompts or
-replicates, and memory stays bounded by the block size whatever the number of
+statistics, stored as contiguous rows, on a worker thread and one BLAS thread while the
+next block is drawn. There is no Python loop over prompts or replicates, and memory
+stays bounded by the block size (two blocks in flight) whatever the number of
 replicates.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from threadpoolctl import ThreadpoolController
 
 Float = NDArray[np.float64]
 
@@ -29,7 +34,8 @@ MAX_CHUNK_CELLS = 1 << 21
 """Upper bound on replicates x prompts drawn at once (about 16 MiB per int64 array)."""
 
 MAX_BLOCK_CELLS = 1 << 25
-"""Upper bound on replicates x prompts multiplied at once (256 MiB of float64 counts)."""
+"""Upper bound on replicates x prompts multiplied at once (256 MiB of float64 counts; two
+such buffers are in use while drawing and multiplying overlap)."""
 
 
 def column_sums(stats: Float) -> Float:
@@ -60,7 +66,7 @@ def resample_sums(
     rng: np.random.Generator,
     columns: Sequence[int] | None = None,
     max_cells: int = MAX_CHUNK_CELLS,
-    block_cells: int = MAX_BLOCK_CELLS,
+    block_cells: int | None = None,
 ) -> Float:
     """Column sums of ``stats`` (P x m) for ``n_bootstrap`` cluster-bootstrap replicates.
 
@@ -92,7 +98,7 @@ def resample_row_sums(
     n_bootstrap: int,
     rng: np.random.Generator,
     max_cells: int = MAX_CHUNK_CELLS,
-    block_cells: int = MAX_BLOCK_CELLS,
+    block_cells: int | None = None,
 ) -> tuple[Float, NDArray[np.intp]]:
     """Replicate sums of the non-zero rows of ``rows`` (m x P, one row per statistic).
 
@@ -103,12 +109,21 @@ def resample_row_sums(
 
     The prompts are drawn in calls of ``chunk = max_cells // P`` replicates (the draws
     themselves, and so the random stream, do not depend on ``block_cells``); the counts
-    of ``block = block_cells // P`` replicates are gathered into one float64 block and
-    multiplied with the statistics in one matrix product, so the m x P matrix is read
-    once per block rather than once per chunk (at a million prompts, a chunk holds two
-    replicates: the product was bound by memory bandwidth). Every replicate's sum is
-    the same dot product over all P prompts whatever the block, so the result does not
-    depend on ``block_cells``.
+    of a block of replicates (at most ``block_cells // P``; by default at most
+    ``MAX_BLOCK_CELLS // P`` and a sixteenth of ``n_bootstrap``, so that there are blocks
+    to overlap) are gathered into one float64 block and multiplied with the statistics in one matrix product, so the m x P matrix
+    is read once per block rather than once per chunk (at a million prompts, a chunk
+    holds two replicates: the product was bound by memory bandwidth).
+
+    The conversion of the counts to float64 and the products run on a worker thread
+    while this thread draws the next block (so at most two blocks of counts and one of
+    float64 weights are held at a time), and on one BLAS thread (:func:`one_blas_thread`):
+    every replicate's sum is then the same single-threaded dot product over all P
+    prompts whatever the block and whatever the machine's thread settings, so the
+    result depends on neither ``block_cells`` nor ``OPENBLAS_NUM_THREADS`` (a BLAS that
+    splits one product over threads may round differently), and the drawing, the
+    floor of any cluster bootstrap, is not slowed by BLAS threads competing for the
+    same cores.
     """
     n_prompts = rows.shape[1]
     active = np.flatnonzero(np.any(rows != 0, axis=1))
@@ -120,21 +135,66 @@ def resample_row_sums(
     dense = rows[: len(active)]
     out = np.empty((n_bootstrap, len(active)))
     chunk = max(1, min(n_bootstrap, max_cells // n_prompts))
-    block = min(n_bootstrap, max(chunk, block_cells // n_prompts // chunk * chunk))
-    weights = np.empty((block, n_prompts))
+    block = _block_size(n_bootstrap, n_prompts, chunk, block_cells)
     shift = (np.arange(chunk, dtype=np.intp) * n_prompts)[:, None]
-    for first in range(0, n_bootstrap, block):
+
+    weights = np.empty((block, n_prompts))  # the worker's; one float64 block
+
+    def multiply(counts: list[NDArray[np.intp]], first: int) -> None:
         filled = 0
-        for start in range(first, min(first + block, n_bootstrap), chunk):
-            size = min(chunk, n_bootstrap - start)
-            draws = rng.integers(0, n_prompts, size=(size, n_prompts), dtype=np.intp)
-            draws += shift[:size]
-            counts = np.bincount(draws.ravel(), minlength=size * n_prompts)
-            weights[filled : filled + size] = counts.reshape(size, n_prompts)
-            filled += size
+        for chunk_counts in counts:  # int64 counts to float64, chunk by chunk
+            weights[filled : filled + len(chunk_counts)] = chunk_counts
+            filled += len(chunk_counts)
+        counts.clear()
         # (m x P) @ (P x block): the long axis is contiguous in both operands
         out[first : first + filled] = (dense @ weights[:filled].T).T
+
+    with one_blas_thread(), ThreadPoolExecutor(max_workers=1) as worker:
+        previous: Future[None] | None = None
+        for first in range(0, n_bootstrap, block):
+            counts: list[NDArray[np.intp]] = []
+            for start in range(first, min(first + block, n_bootstrap), chunk):
+                size = min(chunk, n_bootstrap - start)
+                draws = rng.integers(0, n_prompts, size=(size, n_prompts), dtype=np.intp)
+                draws += shift[:size]
+                counts.append(np.bincount(draws.ravel(), minlength=size * n_prompts).reshape(size, n_prompts))
+                del draws
+            if previous is not None:  # at most one block waits while one is multiplied
+                previous.result()
+            previous = worker.submit(multiply, counts, first)
+        if previous is not None:
+            previous.result()
     return out, active
+
+
+def _block_size(n_bootstrap: int, n_prompts: int, chunk: int, block_cells: int | None) -> int:
+    """Replicates per matrix product: whole chunks, at least one; at most ``block_cells``
+    cells, by default ``MAX_BLOCK_CELLS`` and a sixteenth of the replicates (so that
+    drawing and multiplying overlap)."""
+    if block_cells is None:
+        cap = min(MAX_BLOCK_CELLS // n_prompts, -(-n_bootstrap // 16))
+    else:
+        cap = block_cells // n_prompts
+    return min(n_bootstrap, max(chunk, cap // chunk * chunk))
+
+
+_BLAS_LOCK = threading.RLock()
+_BLAS_CONTROLLER: list[ThreadpoolController] = []
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Run the enclosed matrix products on one BLAS thread, then restore the setting.
+
+    The BLAS thread count is a process-wide setting, so the section holds a lock:
+    bootstraps in concurrent threads take turns rather than restoring each other's
+    setting mid-product.
+    """
+    with _BLAS_LOCK:
+        if not _BLAS_CONTROLLER:
+            _BLAS_CONTROLLER.append(ThreadpoolController())
+        with _BLAS_CONTROLLER[0].limit(limits=1, user_api="blas"):
+            yield
 
 
 def percentile_interval(replicates: Float, confidence: float) -> tuple[Float, Float]:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 
 import numpy as np
@@ -101,12 +104,44 @@ def test_replicate_blocks_give_identical_sums_to_a_brute_force_loop() -> None:
             for p in picked.tolist():
                 brute[first + r] += stats_[p]
     per_block = []
-    for block_cells in (1, 8 * n_prompts, 1 << 30):
+    for block_cells in (1, 8 * n_prompts, 1 << 30, None):  # None: the default blocks
         kwargs = {"n_bootstrap": n_bootstrap, "max_cells": 4 * n_prompts, "block_cells": block_cells}
         sums = resample_sums(stats_, rng=np.random.default_rng(11), **kwargs)
         assert np.array_equal(sums, brute)
         per_block.append(resample_sums(real, rng=np.random.default_rng(11), **kwargs))
     assert all(np.array_equal(per_block[0], other) for other in per_block[1:])
+
+
+_THREADS_SCRIPT = """
+import hashlib, sys
+import numpy as np
+from threadpoolctl import threadpool_info
+from judgespec.audit._bootstrap import resample_sums
+before = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+stats_ = np.random.default_rng(3).normal(size=(874, 40)) * 1e3
+sums = resample_sums(stats_, n_bootstrap=2000, rng=np.random.default_rng(0))
+after = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+print(hashlib.sha256(sums.tobytes()).hexdigest(), before == after, before)
+"""
+
+
+def test_resampled_sums_do_not_depend_on_blas_threads() -> None:
+    """The same bits under one and several BLAS threads; the thread setting is restored.
+
+    874 prompts x 40 real-valued columns (the arena sample's size): a product this size
+    is split over threads by a multi-threaded BLAS, which rounded differently before the
+    products were held to one thread.
+    """
+    outputs = []
+    for threads in ("1", "2", "4"):
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": threads, "OMP_NUM_THREADS": threads,
+               "MKL_NUM_THREADS": threads}  # fmt: skip
+        done = subprocess.run([sys.executable, "-c", _THREADS_SCRIPT], env=env,
+                              capture_output=True, text=True, check=True)  # fmt: skip
+        digest, restored, before = done.stdout.split(maxsplit=2)
+        assert restored == "True", f"BLAS threads not restored under {threads}: {before}"
+        outputs.append(digest)
+    assert outputs[0] == outputs[1] == outputs[2]
 
 
 def test_column_sums_add_in_prompt_order_whatever_the_layout() -> None:
