@@ -9,6 +9,10 @@ the two libraries any contract command needs) measured in the same run, interlea
 that the machine's load bears on all three alike. Medians of wall time and of CPU time
 (user + system, which a busy machine disturbs less) are printed with their ratios.
 Goal: ``validate`` at most 0.25 s wall on a quiet machine; on a busy one, read the ratio.
+
+The commands run with ``PYTHONDONTWRITEBYTECODE`` removed from their environment, so the
+warm-up run leaves bytecode for the source tree as an installed package has it;
+otherwise every run of a source checkout would compile judgespec anew.
 """
 
 from __future__ import annotations
@@ -32,11 +36,16 @@ def _cpu_of_children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+_ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+
+
 def _run(argv: Sequence[str]) -> tuple[float, float]:
     """Wall seconds and CPU seconds (user + system) of one run of ``argv``."""
     cpu = _cpu_of_children()
     start = time.perf_counter()
-    done = subprocess.run(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+    done = subprocess.run(
+        argv, cwd=ROOT, env=_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False
+    )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.strip()}")

@@ -117,7 +117,7 @@ def _flag(value: object) -> object:
 class ModelArgs(BaseModel):
     """Base of a backend's ``model_args`` model: unknown keys are refused, values kept as given."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 class TransformersArgs(ModelArgs):
@@ -175,7 +175,7 @@ class ReplayArgs(ModelArgs):
 class LmevalArgs(ModelArgs):
     """``model_args`` of the ``lmeval`` backend; other keys go to lm-eval's model constructor."""
 
-    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True, defer_build=True)
 
     engine: str | None = None
     """``hf`` (lm-eval's HFLM, the default) or ``vllm``."""
@@ -210,7 +210,7 @@ class LmevalArgs(ModelArgs):
 class InspectArgs(ModelArgs):
     """``model_args`` of the ``inspect`` backend; other keys go to the Inspect provider."""
 
-    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True, defer_build=True)
 
     device: str | None = None
     """``cpu``, ``cuda``, ``cuda:N``, ``mps``, ``xpu``, ``xpu:N`` (local providers)."""
@@ -224,7 +224,7 @@ class InspectArgs(ModelArgs):
 class _AnyArgs(ModelArgs):
     """``model_args`` of a backend registered without a model: any keys."""
 
-    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True, defer_build=True)
 
 
 Factory = Callable[[Any], Any]

@@ -6,6 +6,7 @@ import json
 from importlib import resources
 from typing import Any
 
+from .._field_docs import document_fields
 from ._model import JudgeContract
 
 __all__ = ["contract_json_schema", "shipped_contract_schema"]
@@ -15,6 +16,7 @@ SCHEMA_ID = "https://judgespec.dev/schemas/contract-v1.json"
 
 def contract_json_schema() -> dict[str, Any]:
     """Generate the JSON Schema of ``spec_version: 1`` contracts."""
+    document_fields(JudgeContract)
     schema = JudgeContract.model_json_schema(mode="validation")
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
 
