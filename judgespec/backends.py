@@ -38,7 +38,6 @@ name.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -347,6 +346,8 @@ def check_model_args(spec: BackendSpec, args: Mapping[str, ModelArg]) -> tuple[s
     if model.model_config.get("extra") == "forbid":
         for key in args:
             if key not in model.model_fields:
+                import difflib  # only an error's hint needs it
+
                 hint = difflib.get_close_matches(key, known, n=1)
                 maybe = f" (did you mean '{hint[0]}'?)" if hint else ""
                 return key, f"unknown key for backend '{spec.name}'{maybe}; known: {', '.join(sorted(known))}"

@@ -79,7 +79,7 @@ def heavy_in(modules: set[str], forbidden: tuple[str, ...]) -> list[str]:
 
 
 #: Modules ``judgespec validate`` does without (start-up cost a contract check does not need).
-NOT_FOR_VALIDATE = ("judgespec.lock", "judgespec.scorecard", "judgespec._field_docs", "rich")
+NOT_FOR_VALIDATE = ("judgespec.lock", "judgespec.scorecard", "judgespec._field_docs", "difflib", "rich")
 
 
 def test_validate_imports_no_heavy_module(tmp_path: Path) -> None:
