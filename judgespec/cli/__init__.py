@@ -6,7 +6,9 @@ into ``Error: ...`` with exit status 1 (see :class:`~judgespec.cli._base.Judgesp
 Commands are imported on first use (see :class:`LazyGroup`): a command's module imports
 only what its options need at start-up and the rest inside the command's body, so
 ``judgespec validate`` or ``judgespec --help`` never load numpy/scipy audit code, a
-model runtime or an adapter. To add a command, add one line to :data:`COMMANDS`.
+model runtime or an adapter; ``--help`` lists the commands from :data:`COMMAND_HELP`,
+importing none. To add a command, add one line to :data:`COMMANDS` and its short help
+(the first sentence of its docstring) to :data:`COMMAND_HELP`; a test checks the two agree.
 """
 
 from __future__ import annotations
