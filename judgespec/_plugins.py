@@ -36,8 +36,8 @@ def _entry_points(group: str) -> EntryPoints:
     """The installed entry points of ``group``.
 
     ``importlib.metadata`` is imported here, not at module level: it costs tens of
-    milliseconds (email, zipfile, ...), and commands that consult no plugin (validating a
-    contract for a shipped backend, ``--help``) should not pay for it.
+    milliseconds (email, zipfile, ...), and what consults no plugin (checking a contract
+    whose backends are all shipped ones) should not pay for it.
     """
     from importlib.metadata import entry_points
 
