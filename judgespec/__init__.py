@@ -1,4 +1,14 @@
-"""judgespec: pinned LLM judge contracts and selection-aware best-of-n audits."""
+"""judgespec: pinned LLM judge contracts and selection-aware best-of-n audits.
+
+The contract names (:class:`JudgeContract`, :func:`load_contract`, ...) are imported on
+first use (PEP 562), so that importing a submodule, e.g. the command line's
+``judgespec.cli`` for ``judgespec --help``, does not build the contract's models.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from ._errors import (
     AuditDataError,
@@ -9,7 +19,17 @@ from ._errors import (
     MissingExtraError,
 )
 from ._version import __version__
-from .contract import JudgeContract, LoadedContract, fingerprint, load_contract
+
+if TYPE_CHECKING:
+    from .contract import JudgeContract, LoadedContract, fingerprint, load_contract
+
+#: Public names imported on first use, by module.
+_LAZY: dict[str, str] = {
+    "JudgeContract": "judgespec.contract",
+    "LoadedContract": "judgespec.contract",
+    "fingerprint": "judgespec.contract",
+    "load_contract": "judgespec.contract",
+}
 
 __all__ = [
     "AuditDataError",
@@ -24,3 +44,17 @@ __all__ = [
     "fingerprint",
     "load_contract",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a lazily exported name on first use (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'judgespec' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

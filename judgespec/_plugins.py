@@ -19,10 +19,12 @@ install. Plugins register under these entry-point groups in their package metada
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import entry_points
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._errors import JudgespecError, MissingExtraError
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoints
 
 __all__ = ["load_plugin", "load_reference", "plugin_names"]
 
@@ -30,9 +32,21 @@ _EXTRA = {"inspect": "inspect", "inspect-log": "inspect", "lmeval": "lmeval", "l
 """The extra that installs a shipped framework or source plugin's framework."""
 
 
+def _entry_points(group: str) -> EntryPoints:
+    """The installed entry points of ``group``.
+
+    ``importlib.metadata`` is imported here, not at module level: it costs tens of
+    milliseconds (email, zipfile, ...), and what consults no plugin (checking a contract
+    whose backends are all shipped ones) should not pay for it.
+    """
+    from importlib.metadata import entry_points
+
+    return entry_points(group=group)
+
+
 def plugin_names(group: str) -> list[str]:
     """Names registered under an entry-point group (nothing is imported)."""
-    return sorted({ep.name for ep in entry_points(group=group)})
+    return sorted({ep.name for ep in _entry_points(group)})
 
 
 def load_plugin(group: str, name: str, *, purpose: str, extra: str | None = None) -> Any:
@@ -42,7 +56,7 @@ def load_plugin(group: str, name: str, *, purpose: str, extra: str | None = None
     plugin's, else ``name``).
     """
     wanted = extra or _EXTRA.get(name, name)
-    for ep in entry_points(group=group):
+    for ep in _entry_points(group):
         if ep.name == name:
             try:
                 return ep.load()

@@ -1,15 +1,13 @@
-"""The package version, read from the installed metadata."""
+"""The package version, the one place it is written.
+
+``pyproject.toml`` reads it from here (``[tool.hatch.version]``), so the installed
+metadata and ``judgespec.__version__`` cannot disagree, and reading it at start-up costs
+no look-up of the installed distribution (``importlib.metadata`` is slow to import).
+"""
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    _installed = version("judgespec")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    _installed = "0.0.0+unknown"
-
-__version__: str = _installed
-"""The installed distribution's version (``0.0.0+unknown`` when run from a source tree)."""
+__version__ = "0.1.0"
+"""The distribution's version (also its installed metadata's, through ``pyproject.toml``)."""
 
 __all__ = ["__version__"]

@@ -38,7 +38,6 @@ name.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -117,7 +116,7 @@ def _flag(value: object) -> object:
 class ModelArgs(BaseModel):
     """Base of a backend's ``model_args`` model: unknown keys are refused, values kept as given."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 class TransformersArgs(ModelArgs):
@@ -175,7 +174,7 @@ class ReplayArgs(ModelArgs):
 class LmevalArgs(ModelArgs):
     """``model_args`` of the ``lmeval`` backend; other keys go to lm-eval's model constructor."""
 
-    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True, defer_build=True)
 
     engine: str | None = None
     """``hf`` (lm-eval's HFLM, the default) or ``vllm``."""
@@ -210,7 +209,7 @@ class LmevalArgs(ModelArgs):
 class InspectArgs(ModelArgs):
     """``model_args`` of the ``inspect`` backend; other keys go to the Inspect provider."""
 
-    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True, defer_build=True)
 
     device: str | None = None
     """``cpu``, ``cuda``, ``cuda:N``, ``mps``, ``xpu``, ``xpu:N`` (local providers)."""
@@ -224,7 +223,7 @@ class InspectArgs(ModelArgs):
 class _AnyArgs(ModelArgs):
     """``model_args`` of a backend registered without a model: any keys."""
 
-    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True, defer_build=True)
 
 
 Factory = Callable[[Any], Any]
@@ -347,6 +346,8 @@ def check_model_args(spec: BackendSpec, args: Mapping[str, ModelArg]) -> tuple[s
     if model.model_config.get("extra") == "forbid":
         for key in args:
             if key not in model.model_fields:
+                import difflib  # only an error's hint needs it
+
                 hint = difflib.get_close_matches(key, known, n=1)
                 maybe = f" (did you mean '{hint[0]}'?)" if hint else ""
                 return key, f"unknown key for backend '{spec.name}'{maybe}; known: {', '.join(sorted(known))}"

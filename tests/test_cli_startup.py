@@ -4,6 +4,14 @@ Each command runs in a fresh interpreter (``python -c``), which then reports
 ``sys.modules``: ``validate``, ``verify``, ``lock``, ``gate``, ``schema`` and ``--help`` must
 not pull in the audit's statistics (scipy), a model runtime (torch), a framework or an
 adapter; a command that needs one imports it when it runs.
+
+Beyond those, ``validate`` imports only what checking a contract needs: no other command's
+module, no lock code, not the docstring reader of schema generation; and judgespec itself
+never imports ``importlib.metadata`` (tens of milliseconds: email, zipfile, ...) to know
+its version or a shipped backend. (pydantic imports it to look for its own plugins when
+it builds the contract's validator, so ``validate`` as a whole still loads it.)
+``--help`` lists every command from declared short help, importing no command's module
+and no pydantic model.
 """
 
 from __future__ import annotations
@@ -70,17 +78,74 @@ def heavy_in(modules: set[str], forbidden: tuple[str, ...]) -> list[str]:
     return sorted(m for m in modules if any(m == f or m.startswith(f + ".") for f in forbidden))
 
 
+#: Modules ``judgespec validate`` does without (start-up cost a contract check does not need).
+NOT_FOR_VALIDATE = ("judgespec.lock", "judgespec.scorecard", "judgespec._field_docs", "difflib", "rich")
+
+
 def test_validate_imports_no_heavy_module(tmp_path: Path) -> None:
     modules = imported_by(tmp_path, "validate", str(SPEC), str(REPO / "specs" / "pairwise-both-orders.yaml"))
     assert "judgespec.contract" in modules  # the probe really ran the command
     assert heavy_in(modules, NO_NUMPY) == []
+    assert heavy_in(modules, NOT_FOR_VALIDATE) == []
     assert not any(m.startswith("judgespec.cli._") and m.endswith("_cmds") and m != "judgespec.cli._contract_cmds" for m in modules)
+
+
+def test_judgespec_needs_no_installed_metadata_for_its_version_or_a_shipped_backend() -> None:
+    probe = (
+        "import sys\n"
+        "import judgespec, judgespec.cli\n"
+        "from judgespec.backends import BUILTIN_BACKENDS, get_backend\n"
+        "assert judgespec.__version__\n"
+        "for name in BUILTIN_BACKENDS: get_backend(name).model_args.model_fields\n"
+        "print(sorted(m for m in sys.modules if m == 'email' or m.startswith(('importlib.metadata', 'email.'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_shipped_backend_is_checked_without_scanning_entry_points(monkeypatch: pytest.MonkeyPatch) -> None:
+    from judgespec import _plugins
+    from judgespec.contract import load_contract
+
+    def refuse(group: str) -> object:
+        raise AssertionError(f"entry points of {group} were scanned")
+
+    monkeypatch.setattr(_plugins, "_entry_points", refuse)
+    specs = sorted((REPO / "specs").glob("*.yaml"))
+    backends = {judge.backend for path in specs for judge in load_contract(path).contract.judges}
+    assert {"transformers", "inspect"} <= backends
 
 
 def test_help_lists_every_command_without_importing_them(tmp_path: Path) -> None:
     modules = imported_by(tmp_path, "--help")
     assert heavy_in(modules, NO_NUMPY) == []
     assert "rich" not in modules
+    assert heavy_in(modules, ("judgespec.contract", "judgespec.scorecard", "pydantic.main", "jinja2")) == []
+    assert not any(m.startswith("judgespec.cli._") and m.endswith("_cmds") for m in modules)
+
+
+def test_declared_command_help_is_each_commands_own() -> None:
+    from judgespec.cli import COMMAND_HELP, COMMANDS, PLUGIN_HELP, cli
+    from judgespec.cli._lazy import LazyGroup
+
+    assert set(COMMAND_HELP) == set(COMMANDS)
+    for name, text in COMMAND_HELP.items():
+        command = cli.get_command(None, name)
+        assert command is not None and not command.hidden
+        assert command.get_short_help_str(limit=1000) == text, name
+    # The listing is the one click makes from the commands themselves, at any width.
+    undeclared = LazyGroup(name="judgespec", lazy_commands=COMMANDS, plugin_group="judgespec.cli", plugin_help=PLUGIN_HELP)
+    for width in (60, 80, 120):
+        fresh = LazyGroup(
+            name="judgespec", lazy_commands=COMMANDS, lazy_help=COMMAND_HELP, plugin_group="judgespec.cli", plugin_help=PLUGIN_HELP
+        )
+        listings = []
+        for group in (fresh, undeclared):
+            formatter = click.HelpFormatter(width=width)
+            group.format_commands(click.Context(group), formatter)
+            listings.append(formatter.getvalue())
+        assert listings[0] == listings[1] and "validate" in listings[0]
 
 
 def test_schema_imports_no_heavy_module(tmp_path: Path) -> None:

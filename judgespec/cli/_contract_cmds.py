@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from ..contract import contract_json_schema, load_contract
-from ..lock import verify_lock, write_lock
 from ._base import fail
 
 __all__ = ["lock", "schema", "validate", "verify"]
@@ -43,6 +42,8 @@ def schema(which: str) -> None:
 @click.argument("contract", type=click.Path(path_type=Path))
 def lock(contract: Path) -> None:
     """Write CONTRACT's lock file (<name>.lock.json beside it)."""
+    from ..lock import write_lock
+
     out = write_lock(contract)
     click.echo(f"wrote {out}")
 
@@ -52,6 +53,8 @@ def lock(contract: Path) -> None:
 @click.option("--lock", "lock_file", type=click.Path(path_type=Path), default=None, help="Lock file (default: <contract>.lock.json).")
 def verify(contract: Path, lock_file: Path | None) -> None:
     """Check CONTRACT against its lock; exit 1 naming what drifted."""
+    from ..lock import verify_lock
+
     drifts = verify_lock(contract, lock_file)
     if drifts:
         for drift in drifts:

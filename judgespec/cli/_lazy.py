@@ -46,8 +46,10 @@ class LazyGroup(JudgespecGroup):
     """A :class:`JudgespecGroup` whose subcommands are imported on first use.
 
     ``lazy_commands`` maps a command name to ``"module:attribute"``, the module absolute
-    or relative to :mod:`judgespec.cli` (``"._contract_cmds:validate"``). Commands added
-    with :meth:`add_command` are used as they are and take precedence. ``plugin_group``
+    or relative to :mod:`judgespec.cli` (``"._contract_cmds:validate"``); ``lazy_help``
+    gives the short help that ``--help`` lists for a command not yet imported (one missing
+    from it is imported to list its own). Commands added with :meth:`add_command` are used
+    as they are and take precedence. ``plugin_group``
     names an entry-point group of factories that return a command; ``plugin_help`` gives
     the short help that ``--help`` lists for a plugin not yet loaded (a plugin missing
     from it is loaded to list its own).
@@ -57,12 +59,15 @@ class LazyGroup(JudgespecGroup):
         self,
         *args: Any,
         lazy_commands: Mapping[str, str] | None = None,
+        lazy_help: Mapping[str, str] | None = None,
         plugin_group: str | None = None,
         plugin_help: Mapping[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.lazy_commands: dict[str, str] = dict(lazy_commands or {})
+        self.lazy_help: dict[str, str] = dict(lazy_help or {})
+        self._imported: set[str] = set()
         self.plugin_group = plugin_group
         self.plugin_help: dict[str, str] = dict(plugin_help or {})
         self._plugin_eps: dict[str, EntryPoint] | None = None
@@ -79,6 +84,7 @@ class LazyGroup(JudgespecGroup):
             return command
         target = self.lazy_commands.get(cmd_name)
         if target is not None:
+            self._imported.add(cmd_name)
             return self._import(cmd_name, target)
         if cmd_name in self._plugin_entry_points():
             return self._load_plugin(cmd_name)
@@ -102,8 +108,10 @@ class LazyGroup(JudgespecGroup):
             formatter.write_dl(rows)
 
     def _declared_help(self, name: str) -> str | None:
-        if name in self.commands or name in self.lazy_commands or name in self._plugins:
+        if name in self.commands or name in self._imported or name in self._plugins:
             return None
+        if name in self.lazy_commands:
+            return self.lazy_help.get(name)
         return self.plugin_help.get(name)
 
     def _import(self, name: str, target: str) -> click.Command:

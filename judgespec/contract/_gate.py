@@ -17,7 +17,7 @@ class Gate(BaseModel):
     only when the data rule out the failure at the scorecard's confidence level.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     metric: str = Field(min_length=1)
     """Scorecard metric name, e.g. ``recovery``, ``top1_accuracy``, ``tie_rate``."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -226,6 +225,8 @@ def _check_model_args(contract: JudgeContract, name: str, lines: LineMap) -> Non
         except JudgespecError as exc:
             path: tuple[str | int, ...] = (*prefix, "backend")
             names = backend_names()
+            import difflib  # only an error's hint needs it
+
             hint = difflib.get_close_matches(judge.backend, names, n=1)
             maybe = f" (did you mean '{hint[0]}'?)" if hint else ""
             reason = (
@@ -250,6 +251,8 @@ def _check_gates(contract: JudgeContract, name: str, lines: LineMap) -> None:
     for i, gate in enumerate(contract.gates):
         if gate.metric in METRIC_NAMES:
             continue
+        import difflib  # only an error's hint needs it
+
         hint = difflib.get_close_matches(gate.metric, METRIC_NAMES, n=1)
         maybe = f" (did you mean '{hint[0]}'?)" if hint else ""
         path: tuple[str | int, ...] = ("gates", i, "metric")

@@ -68,12 +68,16 @@ MAX_SEED = 2**31 - 1 - 64
 
 
 class _Strict(BaseModel):
+    # defer_build: a model's validator is built on first use, so that validating a
+    # contract builds one (JudgeContract's, nested models inside it) rather than one per
+    # class at import. Default instances below are made with ``model_construct()`` (all
+    # defaults, which tests check are valid), which builds nothing either.
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
-        use_attribute_docstrings=True,
         str_strip_whitespace=False,
         allow_inf_nan=False,
+        defer_build=True,
     )
 
 
@@ -104,7 +108,7 @@ class JudgeModel(_Strict):
     """The pin: a commit hash (7-64 hex), a content hash ``sha256:<64 hex>``, or a dated snapshot ``YYYY-MM-DD`` for API models. May be omitted only when the model id itself names a dated snapshot (``gpt-4o-2024-08-06``) or when ``allow_unpinned`` is true."""
     allow_unpinned: bool = False
     """Accept a floating model without a revision; every scorecard then carries a warning."""
-    decoding: Decoding = Decoding()
+    decoding: Decoding = Decoding.model_construct()
     """Decoding parameters."""
     model_args: dict[str, ModelArg] = Field(default_factory=dict)
     """Backend options that do not change verdicts' meaning (device, dtype, batch size), checked against the backend's ``model_args`` model when the contract loads. Part of the fingerprint all the same."""
@@ -280,7 +284,7 @@ class PairwiseProtocol(_Strict):
     """``both``: judge each pair in both presentation orders; ``single``: one order."""
     allow_tie: bool = True
     """Whether the judge may answer a tie."""
-    labels: PairLabels = PairLabels()
+    labels: PairLabels = PairLabels.model_construct()
     """The verdict labels; exactly one must appear in the judge's output."""
     strength: Literal["none", "logprob"] = "none"
     """``logprob``: record P(first) vs P(second) of the label tokens as the verdict's strength."""
@@ -306,7 +310,7 @@ class TournamentProtocol(_Strict):
     """Presentation orders per pair."""
     allow_tie: bool = True
     """Whether the judge may answer a tie."""
-    labels: PairLabels = PairLabels()
+    labels: PairLabels = PairLabels.model_construct()
     """The verdict labels."""
     constrain: VerdictConstraint | None = Field(default=None, exclude_if=_no_constraint)
     """Constrain decoding to verdicts this protocol parses (see :class:`VerdictConstraint`). Absent: free decoding; unparsable verdicts are counted parse failures."""
@@ -408,7 +412,7 @@ class PairwiseEscalation(_Strict):
     """Inline pairwise template (variables: response_a, response_b, and optionally prompt, reference, rubric)."""
     template_file: str | None = None
     """Pairwise template file inside the contract's directory tree."""
-    labels: PairLabels = PairLabels()
+    labels: PairLabels = PairLabels.model_construct()
     """The verdict labels."""
     orders: Literal["both", "single"] = "both"
     """Presentation orders."""
@@ -549,11 +553,11 @@ class JudgeContract(_Strict):
     """How the judge is asked: pointwise, logprob, pairwise or tournament."""
     prompt: PromptSpec
     """The prompt template and rubric."""
-    reference: ReferencePolicy = ReferencePolicy()
+    reference: ReferencePolicy = ReferencePolicy.model_construct()
     """Reference-answer policy."""
-    samples: Samples = Samples()
+    samples: Samples = Samples.model_construct()
     """Repeated samples per judgment."""
-    tie_policy: TiePolicy = TiePolicy()
+    tie_policy: TiePolicy = TiePolicy.model_construct()
     """Tie policy for the judge's pick."""
     gates: list[Gate] = Field(default_factory=list)
     """Thresholds on scorecard metrics, checked on interval bounds by ``judgespec gate``."""

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 
+from judgespec._field_docs import document_fields
 from judgespec._version import __version__
 from judgespec.audit._bootstrap import DEFAULT_INTERVAL_METHOD
 from judgespec.audit._contrast import ContrastResult, JudgedSet, run_contrast
@@ -330,6 +331,7 @@ def load_contrast(path: str | Path) -> Contrast:
 
 def contrast_json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) every contrast file validates against."""
+    document_fields(Contrast)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://judgespec.dev/schemas/contrast.schema.json",

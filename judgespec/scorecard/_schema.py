@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from judgespec._field_docs import document_fields
 from judgespec.scorecard._model import Scorecard
 
 __all__ = [
@@ -29,6 +30,7 @@ _SCHEMA_ID = "https://judgespec.dev/schemas/scorecard.schema.json"
 
 def scorecard_json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) every scorecard file validates against."""
+    document_fields(Scorecard)
     schema = Scorecard.model_json_schema(mode="validation")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
