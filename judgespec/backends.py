@@ -47,6 +47,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from ._errors import BackendError, JudgespecError
 from ._plugins import load_plugin, load_reference, plugin_names
+from ._weights import resolve_local_revision
 
 __all__ = [
     "BUILTIN_BACKENDS",
@@ -63,6 +64,7 @@ __all__ = [
     "get_backend",
     "register",
     "register_factory",
+    "resolve_local_revision",
 ]
 
 ENTRY_POINT_GROUP = "judgespec.backends"
@@ -277,7 +279,7 @@ BUILTIN_BACKENDS: Mapping[str, BackendSpec] = {
             "transformers",
             factory="judgespec.judge.backends._transformers:make_transformers_backend",
             model_args=TransformersArgs,
-            resolver="judgespec.judge.backends._embedded:resolve_transformers_revision",
+            resolver="judgespec._weights:resolve_transformers_revision",
             extra="hf",
         ),
         BackendSpec("replay", factory="judgespec.judge.backends._replay:make_replay_backend", model_args=ReplayArgs),

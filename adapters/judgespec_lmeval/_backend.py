@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from judgespec import BackendError
+from judgespec.backends import resolve_local_revision
 from judgespec.contract import JudgeModel
 from judgespec.judge import (
     ChatMessage,
@@ -151,8 +152,6 @@ def resolve_lmeval_revision(judge: JudgeModel) -> str | None:
 
     Named as the resolver of the backend's record in :mod:`judgespec.backends`.
     """
-    from judgespec.judge import resolve_local_revision
-
     return resolve_local_revision(judge, path_arg="pretrained")
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from judgespec import BackendError
+from judgespec import BackendError, _weights
 from judgespec.contract import JudgeModel, load_contract, load_contract_text
 from judgespec.judge import (
     EMBEDDED_MODEL_ID,
@@ -91,7 +91,7 @@ def test_file_hash_is_remembered_by_path_size_and_mtime(
     weights.write_bytes(b"weights")
     first = gguf_sha256(weights)
     assert first == "sha256:" + hashlib.sha256(b"weights").hexdigest()
-    monkeypatch.setattr(_embedded, "_hash_file", lambda p: pytest.fail("hashed twice"))
+    monkeypatch.setattr(_weights, "_hash_file", lambda p: pytest.fail("hashed twice"))
     assert gguf_sha256(weights) == first
     weights.write_bytes(b"other weights")  # size changes: hashed again
     monkeypatch.undo()
