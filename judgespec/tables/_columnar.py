@@ -58,6 +58,7 @@ class ColumnarMetadata(Sequence[dict[str, Any]]):
         self._rows = rows
         self._n = n_rows
         self._cache: dict[str, list[Any]] = {}
+        self._all: list[tuple[str, list[Any]]] | None = None
 
     @property
     def names(self) -> list[str]:
@@ -70,12 +71,10 @@ class ColumnarMetadata(Sequence[dict[str, Any]]):
             return None
         if name not in self._cache:
             values = self._columns[name]
-            if not isinstance(values, list):
-                values = values.to_pylist()
-            elif self._rows is None:
-                values = list(values)
-            if self._rows is not None:
-                values = [values[i] for i in self._rows.tolist()]
+            if isinstance(values, list):
+                values = list(values) if self._rows is None else [values[i] for i in self._rows.tolist()]
+            else:
+                values = _python_values(values, self._rows)
             self._cache[name] = values
         return self._cache[name]
 
@@ -91,12 +90,10 @@ class ColumnarMetadata(Sequence[dict[str, Any]]):
     def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        out: dict[str, Any] = {}
-        for name in self._columns:
-            value = self.column(name)[index]  # type: ignore[index]
-            if value is not None:
-                out[name] = value
-        return out
+        if self._all is None:  # every column once, then each row is one lookup per column
+            self._all = [(name, self.column(name) or []) for name in self._columns]
+        row = {name: values[index] for name, values in self._all}
+        return {name: value for name, value in row.items() if value is not None}
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for i in range(len(self)):
@@ -109,6 +106,23 @@ class ColumnarMetadata(Sequence[dict[str, Any]]):
         return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def _python_values(column: Column, rows: NDArray[np.intp] | None) -> list[Any]:
+    """An Arrow column as Python values in table order (``rows``: input row of each).
+
+    A dictionary column without nulls is decoded by indexing its dictionary's Python
+    values, so each distinct value is one Python object however many rows repeat it.
+    """
+    import pyarrow as pa
+
+    column = _one_chunk(column)
+    if pa.types.is_dictionary(column.type) and not column.null_count:
+        distinct = column.dictionary.to_pylist()
+        codes = _ints(column.indices)
+        return [distinct[c] for c in (codes if rows is None else codes[rows]).tolist()]
+    values = column.to_pylist()
+    return values if rows is None else [values[i] for i in rows.tolist()]
 
 
 def metadata_column(metadata: Sequence[Mapping[str, Any]] | None, name: str) -> list[Any] | None:
