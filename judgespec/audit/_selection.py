@@ -85,6 +85,14 @@ class Eligible:
 def eligible_rows(table: CandidatesTable) -> Eligible:
     """The candidates that selection metrics use (see module docstring)."""
     mask = ~np.isnan(table.oracle) & ~np.isnan(table.judge)
+    if mask.all() and bool(np.all(table.sizes >= 2)):  # every row: the table's own arrays
+        return Eligible(
+            rows=np.arange(table.n_rows),
+            pid=table.row_prompt,
+            s=table.judge,
+            y=table.oracle,
+            n_prompts=table.n_prompts,
+        )
     rows = np.flatnonzero(mask)
     pid = table.row_prompt[rows]
     keep = keep_groups(pid, table.n_prompts, 2)
