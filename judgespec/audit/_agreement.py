@@ -9,8 +9,11 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from ._groups import Float, centred, group_mean_rows, group_sum, within_pairs
+from ._groups import Float, centred, group_mean_rows, group_starts, group_sum
 from ._selection import Eligible
+
+PAIR_CELLS = 1 << 18
+"""Most within-prompt pairs labelled at once (bounds the temporaries at any scale)."""
 
 
 def _labels(diff: Float) -> NDArray[np.intp]:
@@ -46,10 +49,31 @@ def agreement_stats(el: Eligible) -> dict[str, Float]:
         "cor_wyy": group_sum(pid, dy * dy, P),
         "cor_wsy": group_sum(pid, ds * dy, P),
     }
-    i, j = within_pairs(pid, P)
-    cell = _labels(s[i] - s[j]) * 3 + _labels(y[i] - y[j])
-    cells = np.bincount(pid[i] * 9 + cell, minlength=9 * P).reshape(P, 9).astype(np.float64)
+    cells = _pair_cells(pid, s, y, P)
     for a in range(3):
         for b in range(3):
             columns[f"kap_{a}{b}"] = cells[:, 3 * a + b]
     return columns
+
+
+def _pair_cells(pid: NDArray[np.intp], s: Float, y: Float, n_prompts: int) -> Float:
+    """Per prompt, counts of its pairs i < j (table order) by (judge label, oracle label).
+
+    Prompts of equal size are taken together as a (prompts x n) matrix, a block of
+    prompts at a time, so no array of all pairs is built (at 100,000 prompts x 8 that
+    would be 2.8 million pairs per index, label and cell array).
+    """
+    counts, starts = group_starts(pid, n_prompts)
+    cells = np.zeros((n_prompts, 9))
+    for size in np.unique(counts[counts >= 2]).tolist():
+        groups = np.flatnonzero(counts == size)
+        first, second = np.triu_indices(size, 1)
+        block = max(1, PAIR_CELLS // len(first))
+        for lo in range(0, len(groups), block):
+            chunk = groups[lo : lo + block]
+            rows = starts[chunk][:, None] + np.arange(size)
+            sg, yg = s[rows], y[rows]
+            cell = _labels(sg[:, first] - sg[:, second]) * 3 + _labels(yg[:, first] - yg[:, second])
+            cell += (np.arange(len(chunk)) * 9)[:, None]
+            cells[chunk] = np.bincount(cell.ravel(), minlength=9 * len(chunk)).reshape(-1, 9)
+    return cells

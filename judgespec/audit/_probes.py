@@ -37,7 +37,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
-from scipy import stats as sps
 
 from ._bootstrap import percentile_interval, resample_sums
 
@@ -123,6 +122,8 @@ def mcnemar_exact(gained: int, lost: int) -> float:
     n = gained + lost
     if n == 0:
         return 1.0
+    from scipy import stats as sps  # only probes need it; importing it costs ~1 s
+
     return float(sps.binomtest(gained, n, 0.5, alternative="two-sided").pvalue)
 
 
@@ -132,6 +133,8 @@ def bh_adjust(pvalues: Sequence[float]) -> list[float]:
     out = np.full(values.shape, np.nan)
     finite = np.isfinite(values)
     if finite.any():
+        from scipy import stats as sps
+
         out[finite] = sps.false_discovery_control(values[finite], method="bh")
     return [float(x) for x in out]
 

@@ -85,6 +85,14 @@ class Eligible:
 def eligible_rows(table: CandidatesTable) -> Eligible:
     """The candidates that selection metrics use (see module docstring)."""
     mask = ~np.isnan(table.oracle) & ~np.isnan(table.judge)
+    if mask.all() and bool(np.all(table.sizes >= 2)):  # every row: the table's own arrays
+        return Eligible(
+            rows=np.arange(table.n_rows),
+            pid=table.row_prompt,
+            s=table.judge,
+            y=table.oracle,
+            n_prompts=table.n_prompts,
+        )
     rows = np.flatnonzero(mask)
     pid = table.row_prompt[rows]
     keep = keep_groups(pid, table.n_prompts, 2)
@@ -114,10 +122,30 @@ class Selection:
 def _pick_order(el: Eligible, tie_policy: str, rng: np.random.Generator) -> Int:
     """Row order: by prompt, judge score descending, then the tie-break key."""
     if tie_policy == "random":
-        key: Float | Int = rng.random(len(el.pid))
+        return _sort_within(el.pid, el.n_prompts, rng.random(len(el.pid)), -el.s)
+    return _sort_within(el.pid, el.n_prompts, -el.s)
+
+
+def _sort_within(pid: Int, n_prompts: int, *keys: NDArray[Any]) -> Int:
+    """Row order of ``numpy.lexsort((*keys, pid))`` for ``pid`` sorted ascending.
+
+    The last key is the primary one; ties keep row order. When every prompt with rows
+    has the same number of them (the common best-of-n layout) the rows are sorted
+    within each prompt as one small sort per row of a (prompts x n) matrix, which is
+    several times faster than sorting all rows by prompt again.
+    """
+    counts = np.bincount(pid, minlength=n_prompts)
+    present = counts[counts > 0]
+    if len(present) == 0 or present.min() != present.max():
+        return np.lexsort((*keys, pid))
+    size = int(present[0])
+    groups = len(pid) // size
+    if len(keys) == 1:
+        order = np.argsort(keys[0].reshape(groups, size), axis=-1, kind="stable")
     else:
-        key = np.arange(len(el.pid))
-    return np.lexsort((key, -el.s, el.pid))
+        order = np.lexsort(tuple(k.reshape(groups, size) for k in keys), axis=-1)
+    order += (np.arange(groups, dtype=order.dtype) * size)[:, None]
+    return order.reshape(-1)
 
 
 class _RankRuns:
@@ -139,11 +167,11 @@ class _RankRuns:
         below = above - self.size  # candidates below the run
         # T depends on (n, m) only: evaluate it once per distinct pair, then gather
         width = int(n_run.max()) + 1 if len(n_run) else 1
-        keys, inverse = np.unique(
-            np.concatenate([n_run * width + above, n_run * width + below]), return_inverse=True
+        keys, inverse = _unique_small(
+            np.concatenate([n_run * width + above, n_run * width + below]), width * width
         )
         self.pair_n, self.pair_m = np.divmod(keys, width)
-        self.at_top, self.past = np.split(inverse.reshape(-1), 2)
+        self.at_top, self.past = np.split(inverse, 2)
 
     def expected_pick(self, k: int, n_prompts: int) -> Float:
         """Per prompt, Σ_i P(i tops a uniform random k-subset) · y_i.
@@ -161,6 +189,20 @@ class _RankRuns:
         share = (tail[self.at_top] - tail[self.past]) / self.size
         weights = share * self.ysum
         return np.bincount(self.pid, weights=weights, minlength=n_prompts).astype(np.float64)
+
+
+def _unique_small(codes: Int, bound: int) -> tuple[Int, Int]:
+    """``numpy.unique(codes, return_inverse=True)`` for codes in ``[0, bound)``: by a
+    presence table (no sort) when ``bound`` is small beside ``len(codes)``."""
+    if bound > 4 * len(codes) + 1024:
+        keys, inverse = np.unique(codes, return_inverse=True)
+        return keys, inverse.reshape(-1)
+    present = np.zeros(bound, dtype=bool)
+    present[codes] = True
+    keys = np.flatnonzero(present)
+    lookup = np.zeros(bound, dtype=np.intp)
+    lookup[keys] = np.arange(len(keys))
+    return keys, lookup[codes]
 
 
 def _log_comb(m: Int, k: int) -> Float:
@@ -226,7 +268,7 @@ def selection_stats(el: Eligible, *, tie_policy: str, rng: np.random.Generator) 
     judge_run = tie_group if tie_policy in ("expected", "abstain") else np.arange(len(ps))
     judge_runs = _RankRuns(kept(judge_run), kept(ps), kept(rank), kept(n_rows), kept(ys))
     del judge_run, tie_group
-    by_oracle = np.lexsort((-ys, ps))  # rows of a prompt stay together: ranks carry over
+    by_oracle = _sort_within(ps, P, -ys)  # rows of a prompt stay together: ranks carry over
     oracle_y = ys[by_oracle]
     del by_oracle
     oracle_runs = _RankRuns(

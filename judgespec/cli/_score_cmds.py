@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import sys
 from pathlib import Path
 
 import click
@@ -10,6 +12,38 @@ from ..contract import load_contract
 from ._base import fail
 
 __all__ = ["COMMANDS"]
+
+_M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3  # glibc's <malloc.h>
+
+
+def retain_freed_memory() -> bool:
+    """Let glibc keep the memory this process frees for reuse (Linux with glibc only).
+
+    Scoring a large table allocates and frees arrays of several to tens of MiB over and
+    over (per-prompt statistics, bootstrap draws). By default glibc returns such blocks
+    to the kernel as soon as they are freed, so the next one is faulted in and zeroed
+    page by page again; on a virtual machine that reports free pages to its host, each
+    first touch is a host fault as well. With the mmap threshold at glibc's maximum
+    (32 MiB), the heap never trimmed and grown 256 MiB at a time, the same pages serve
+    again: at 100,000 prompts x 8 the command's system time fell from 0.6-3.3 s to
+    0.2-0.3 s and its page faults by a quarter, with peak RSS within 5%. A no-op
+    (False) where ``mallopt`` is unavailable. Only the short-lived CLI process does this.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc (e.g. musl has no mallopt)
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    return all(
+        mallopt(option, value) == 1
+        for option, value in (
+            (_M_MMAP_THRESHOLD, 32 << 20),
+            (_M_TRIM_THRESHOLD, 2**31 - 1),
+            (_M_TOP_PAD, 256 << 20),
+        )
+    )
 
 
 @click.command()
@@ -59,8 +93,9 @@ def score(
     (win share, or the contract's tournament ranking).
     """
     from ..pipeline import score_tables
-    from ..scorecard import render_terminal, write_scorecard
+    from ..scorecard import write_scorecard
 
+    retain_freed_memory()
     sources = [s for s in (candidates, inspect_log, lmeval_samples) if s is not None]
     if len(sources) != 1:
         fail("give exactly one of --candidates, --from-inspect-log and --from-lmeval-samples")
@@ -108,6 +143,8 @@ def score(
             )
     write_scorecard(card, out)
     if not quiet:
+        from ..scorecard import render_terminal  # rich: only for the summary
+
         render_terminal(card)
     click.echo(f"wrote {out}", err=True)
 

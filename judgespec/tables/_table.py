@@ -27,7 +27,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._errors import AuditDataError, MissingExtraError
+from ._columnar import CandidateArrays, Column, candidate_arrays
 from ._columns import (
+    CANDIDATE_COLUMNS,
     COMPARISON_COLUMNS,
     ID_COLUMNS,
     WINNER_CODES,
@@ -39,6 +41,7 @@ from ._columns import (
 )
 from ._ids import check_id, describe
 from ._jsonl import iter_jsonl as _read_jsonl
+from ._values import fail, frozen, number
 
 __all__ = [
     "WINNER_FIRST",
@@ -47,6 +50,7 @@ __all__ = [
     "WINNER_TIE",
     "CandidatesTable",
     "ComparisonsTable",
+    "candidates_from_columns",
     "check_candidate_rows",
     "read_arrow",
     "read_candidate_rows",
@@ -68,29 +72,14 @@ Record = tuple[int, Mapping[str, Any]]
 _describe = describe
 
 
-def _fail(source: str, line: int | None, message: str) -> AuditDataError:
-    where = source if line is None else f"{source}:{line}"
-    return AuditDataError(f"{where}: {message}")
+_fail = fail
 
 
 def _text_id(source: str, line: int, rec: Mapping[str, Any], key: str) -> str:
     return check_id(source, line, rec.get(key), key)
 
 
-def _number(source: str, line: int, value: object, key: str) -> float:
-    """A finite float, or NaN for null; booleans, strings and non-finite values fail."""
-    if value is None:
-        return math.nan
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _fail(source, line, f"{key} must be a number or null, got {_describe(value)}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise _fail(
-            source,
-            line,
-            f"{key} must be finite, got {number!r}: write null for a missing value",
-        )
-    return number
+_number = number
 
 
 def _optional_text(source: str, line: int, rec: Mapping[str, Any], key: str) -> str | None:
@@ -98,23 +87,6 @@ def _optional_text(source: str, line: int, rec: Mapping[str, Any], key: str) -> 
     if value is not None and not isinstance(value, str):
         raise _fail(source, line, f"{key} must be a string or null, got {_describe(value)}")
     return value
-
-
-def _samples(source: str, line: int, value: object) -> list[float]:
-    if value is None:
-        return []
-    if not isinstance(value, (list, tuple)):
-        raise _fail(
-            source,
-            line,
-            f"judge_samples must be a list of numbers or null, got {_describe(value)}",
-        )
-    out: list[float] = []
-    for item in value:
-        number = _number(source, line, item, "judge_samples entry")
-        if not math.isnan(number):
-            out.append(number)
-    return out
 
 
 def _check_columns(source: str, line: int, rec: Mapping[str, Any], allowed: Sequence[str]) -> None:
@@ -149,17 +121,34 @@ def read_arrow(path: str | Path) -> Any:
     if not path.exists():
         raise _fail(source, None, "no such file")
     try:
-        schema = pq.read_schema(path)
-        text = [
-            field.name
-            for field in schema
-            if field.name in ID_COLUMNS and str(field.type) in ("string", "large_string")
-        ]
-        # ParquetFile, not read_table (which imports pyarrow.dataset and pandas); ids
-        # read as dictionaries: their codes are what grouping needs
-        return pq.ParquetFile(path, read_dictionary=text).read()
+        # ParquetFile, not read_table (which imports pyarrow.dataset and pandas)
+        footer = pq.ParquetFile(path)
+        return pq.ParquetFile(path, read_dictionary=_dictionary_columns(footer)).read()
     except Exception as exc:  # pyarrow raises several unrelated types
         raise _fail(source, None, f"cannot read Parquet ({exc}): write it with pyarrow or pandas") from None
+
+
+def _dictionary_columns(footer: Any) -> list[str]:
+    """The text columns to read as Arrow dictionaries: the ids (their codes are what
+    grouping needs) and metadata columns that the file stores dictionary-encoded in
+    every row group (decoding those into one string per row costs more than the read)."""
+    meta = footer.metadata
+    encoded: dict[str, bool] = {}
+    for group in range(meta.num_row_groups):
+        row_group = meta.row_group(group)
+        for j in range(row_group.num_columns):
+            chunk = row_group.column(j)
+            path = chunk.path_in_schema
+            encoded[path] = encoded.get(path, True) and bool(chunk.has_dictionary_page)
+    return [
+        field.name
+        for field in footer.schema_arrow
+        if str(field.type) in ("string", "large_string")
+        and (
+            field.name in ID_COLUMNS
+            or (field.name not in CANDIDATE_COLUMNS and encoded.get(field.name, False))
+        )
+    ]
 
 
 def _read_parquet(path: Path) -> Iterator[Record]:
@@ -221,9 +210,7 @@ def _float_column(values: Sequence[float | None] | NDArray[Any]) -> NDArray[np.f
     return np.asarray([math.nan if v is None else v for v in values], dtype=np.float64).reshape(-1)
 
 
-def _frozen(array: NDArray[Any]) -> NDArray[Any]:
-    array.setflags(write=False)
-    return array
+_frozen = frozen
 
 
 # --------------------------------------------------------------------------- candidates
@@ -314,8 +301,6 @@ class CandidatesTable:
         ``strict=True`` rejects columns outside the candidates format. Errors name
         ``source`` and the 1-based row number.
         """
-        from ._columnar import candidates_from_columns
-
         numbered = (
             (number, row) for number, row in enumerate(rows, start=1) if _mapping(source, number, row)
         )
@@ -492,6 +477,41 @@ def _assemble_candidates(
     )
 
 
+def candidates_from_columns(
+    columns: Mapping[str, Column],
+    n_rows: int,
+    *,
+    source: str,
+    lines: NDArray[np.int64] | None = None,
+    strict: bool = False,
+) -> CandidatesTable:
+    """Build and validate a :class:`CandidatesTable` from whole columns.
+
+    The checks and grouping of :func:`judgespec.tables._columnar.candidate_arrays`
+    (``lines``: each row's line in ``source``, default the 1-based row number).
+    """
+    return _table_of(candidate_arrays(columns, n_rows, source=source, lines=lines, strict=strict))
+
+
+def _table_of(arrays: CandidateArrays) -> CandidatesTable:
+    return CandidatesTable(
+        prompt_ids=arrays.prompt_ids,
+        offsets=arrays.offsets,
+        candidate_ids=arrays.candidate_ids,
+        oracle=arrays.oracle,
+        judge=arrays.judge,
+        parse_failure=arrays.parse_failure,
+        length=arrays.length,
+        judge_samples=arrays.judge_samples,
+        source=arrays.source,
+        prompts=arrays.prompts,
+        responses=arrays.responses,
+        metadata=arrays.metadata,
+        parse_failure_recorded=arrays.parse_failure_recorded,
+        judge_raw=arrays.judge_raw,
+    )
+
+
 def read_candidates(path: str | Path, *, strict: bool = False) -> CandidatesTable:
     """Read a candidates table from ``.jsonl`` or ``.parquet`` (Parquet needs pyarrow).
 
@@ -500,8 +520,6 @@ def read_candidates(path: str | Path, *, strict: bool = False) -> CandidatesTabl
     non-finite or non-numeric scores, unknown columns (``strict=True``), an empty file,
     or a file without any prompt of two or more candidates.
     """
-    from ._columnar import candidates_from_columns
-
     fast = _arrow_jsonl(Path(path))
     if fast is not None:
         try:
@@ -737,8 +755,6 @@ def read_candidate_rows(path: str | Path, *, limit: int | None = None) -> list[d
     may have a single candidate; every error names the file and line, before any judge
     call.
     """
-    from ._columnar import candidates_from_columns
-
     source, records = _read_records(path)
     rows: list[dict[str, Any]] = []
     lines: list[int] = []
@@ -751,7 +767,7 @@ def read_candidate_rows(path: str | Path, *, limit: int | None = None) -> list[d
         rows.append(dict(row))
         lines.append(line)
     columns, n, _ = _columns_of(enumerate(rows, start=1))
-    candidates_from_columns(
+    candidate_arrays(
         columns, n, source=source, lines=np.asarray(lines, dtype=np.int64), need_pair=False
     )
     return rows
@@ -764,8 +780,6 @@ def check_candidate_rows(rows: Sequence[Mapping[str, Any]], *, source: str = "<r
     numbers are 1-based positions in ``rows``. Raises :class:`~judgespec.AuditDataError`
     naming ``source`` and the row.
     """
-    from ._columnar import candidates_from_columns
-
     numbered = ((n, row) for n, row in enumerate(rows, start=1) if _mapping(source, n, row))
     columns, n, _ = _columns_of(numbered)
-    candidates_from_columns(columns, n, source=source, need_pair=False)
+    candidate_arrays(columns, n, source=source, need_pair=False)

@@ -84,8 +84,7 @@ def test_parquet_and_rows_give_the_same_audit(tmp_path: Path) -> None:
 
 
 def test_fast_and_line_by_line_jsonl_readers_agree(tmp_path: Path) -> None:
-    from judgespec.tables._columnar import candidates_from_columns
-    from judgespec.tables._table import _arrow_jsonl, read_columns
+    from judgespec.tables._table import _arrow_jsonl, candidates_from_columns, read_columns
 
     rows = _rows(7)
     rows[0]["response"] = "2024-01-01"  # pyarrow.json would type this as a date
