@@ -14,11 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ._errors import JudgespecError
 from ._plugins import load_plugin
-from .contract import LoadedContract
+
+if TYPE_CHECKING:
+    from .contract import LoadedContract
 
 __all__ = ["SOURCES_GROUP", "SourceRows", "SourceTablesReader", "load_reader", "load_source_tables"]
 

@@ -174,7 +174,6 @@ def score_tables(
 
 def contract_info(loaded: LoadedContract | None) -> ContractInfo:
     """The scorecard's ``contract`` section; without a contract, recorded verdicts of an unnamed judge."""
-    from .lock import resolve_revision
     from .scorecard import ContractInfo
 
     if loaded is None:
@@ -188,6 +187,8 @@ def contract_info(loaded: LoadedContract | None) -> ContractInfo:
             tie_policy="expected",
             warnings=["no contract: the judge that produced these verdicts is not pinned"],
         )
+    from .lock import resolve_revision
+
     contract = loaded.contract
     judges = contract.judges
     revisions = [resolve_revision(j) for j in judges]

@@ -1,9 +1,11 @@
-"""``judgespec score`` on a candidates file imports neither scipy.stats nor pandas.
+"""``judgespec score`` on a candidates file imports neither scipy nor pandas.
 
-The audit's statistics need numpy (and ``scipy.special`` for the best-of-k curve);
-``scipy.stats`` is for intervention probes only and pandas for nothing: reading a
-table goes from Arrow to numpy through the data buffers. Each run is a fresh
-interpreter that reports its ``sys.modules`` after the command.
+The audit's statistics need numpy only (the best-of-k curve's log-factorials come from
+``math.lgamma``); ``scipy.stats`` is for intervention probes only and pandas for
+nothing: reading a table goes from Arrow to numpy through the data buffers. Without a
+contract, neither the contract loader (YAML, the template sandbox) nor the lock code is
+imported. Each run is a fresh interpreter that reports its ``sys.modules`` after the
+command.
 """
 
 from __future__ import annotations
@@ -76,5 +78,18 @@ def test_score_imports_neither_scipy_stats_nor_pandas(tmp_path: Path, fmt: str) 
     card = json.loads(out.read_text(encoding="utf-8"))
     assert card["counts"]["prompts"] == 12 and len(card["slices"]) == 2  # the command really ran
     assert "judgespec.audit._audit" in modules
-    assert _under(modules, "scipy.stats") == []
+    assert _under(modules, "scipy") == []
     assert _under(modules, "pandas") == []
+
+
+def test_score_without_a_contract_loads_no_contract_machinery(tmp_path: Path) -> None:
+    path = tmp_path / "candidates.parquet"
+    pq.write_table(pa.Table.from_pylist(ROWS), path)
+    out = tmp_path / "card.json"
+    modules = _modules(tmp_path, "score", "--candidates", str(path), "--out", str(out),
+                       "--quiet", "--bootstrap", "50")  # fmt: skip
+    assert json.loads(out.read_text(encoding="utf-8"))["counts"]["prompts"] == 12
+    assert "judgespec.audit._audit" in modules
+    for heavy in ("scipy", "pandas", "jinja2", "yaml", "judgespec.lock", "judgespec.contract._load",
+                  "judgespec.contract._template", "judgespec.contract._model"):  # fmt: skip
+        assert _under(modules, heavy) == [], heavy

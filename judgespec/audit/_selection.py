@@ -26,12 +26,12 @@ remaining prompts are resolved by the expected value.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import gammaln
 
 from ._groups import (
     Bool,
@@ -172,6 +172,7 @@ class _RankRuns:
         )
         self.pair_n, self.pair_m = np.divmod(keys, width)
         self.at_top, self.past = np.split(inverse, 2)
+        self.log_factorial = _log_factorials(width)
 
     def expected_pick(self, k: int, n_prompts: int) -> Float:
         """Per prompt, Σ_i P(i tops a uniform random k-subset) · y_i.
@@ -184,7 +185,8 @@ class _RankRuns:
         """
         n, m = self.pair_n, self.pair_m
         usable = (n >= k) & (m >= k)
-        log_ratio = _log_comb(np.where(usable, m, k), k) - _log_comb(np.where(usable, n, k), k)
+        lf = self.log_factorial
+        log_ratio = _log_comb(np.where(usable, m, k), k, lf) - _log_comb(np.where(usable, n, k), k, lf)
         tail = np.where(usable, np.exp(log_ratio), 0.0)
         share = (tail[self.at_top] - tail[self.past]) / self.size
         weights = share * self.ysum
@@ -205,9 +207,14 @@ def _unique_small(codes: Int, bound: int) -> tuple[Int, Int]:
     return keys, lookup[codes]
 
 
-def _log_comb(m: Int, k: int) -> Float:
-    """log C(m, k) for m >= k."""
-    return np.asarray(gammaln(m + 1.0) - gammaln(k + 1.0) - gammaln(m - k + 1.0), dtype=np.float64)
+def _log_factorials(upto: int) -> Float:
+    """log i! for i = 0..upto, each ``math.lgamma(i + 1)`` (correct to about one ulp)."""
+    return np.array([math.lgamma(i + 1.0) for i in range(upto + 1)], dtype=np.float64)
+
+
+def _log_comb(m: Int, k: int, log_factorial: Float) -> Float:
+    """log C(m, k) = log m! - log k! - log (m - k)! for m >= k (``log_factorial`` up to max m)."""
+    return np.asarray(log_factorial[m] - log_factorial[k] - log_factorial[m - k], dtype=np.float64)
 
 
 def selection_stats(el: Eligible, *, tie_policy: str, rng: np.random.Generator) -> Selection:

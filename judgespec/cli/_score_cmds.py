@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from ..contract import load_contract
 from ._base import fail
 
 __all__ = ["COMMANDS"]
@@ -105,7 +104,11 @@ def score(
         fail("--task and --filter select lm-eval samples; use them with --from-lmeval-samples")
     if inspect_log is None and (oracle is not None or judge_field is not None):
         fail("--oracle and --judge apply to --from-inspect-log only")
-    loaded = load_contract(contract) if contract is not None else None
+    loaded = None
+    if contract is not None:
+        from ..contract import load_contract
+
+        loaded = load_contract(contract)
     if candidates is not None:
         from ..audit import read_candidates, read_comparisons
 
@@ -212,6 +215,7 @@ def gate(scorecard: Path, contract: Path, allow_fingerprint_mismatch: bool) -> N
 
     The scorecard must have been made under the contract's fingerprint.
     """
+    from ..contract import load_contract
     from ..scorecard import check_gate_fingerprint, evaluate_gates, load_scorecard
 
     loaded = load_contract(contract)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from ._loaded import LoadedContract
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._loaded import LoadedContract
 
 __all__ = ["selection_options"]
 

@@ -7,6 +7,8 @@ ties, negative zeros and a random tie-break key.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -42,3 +44,16 @@ def test_unique_small_is_numpy_unique(bound: int) -> None:
     assert np.array_equal(keys, expected_keys)
     assert np.array_equal(inverse, expected_inverse.reshape(-1))
     assert np.array_equal(keys[inverse], codes)
+
+
+def test_log_factorials_match_scipy_and_exact_integers() -> None:
+    """log i! from math.lgamma: against scipy's gammaln and the exact factorial's log."""
+    from scipy.special import gammaln
+
+    from judgespec.audit._selection import _log_factorials
+
+    got = _log_factorials(300)
+    assert got[0] == 0.0 and got[1] == 0.0
+    np.testing.assert_allclose(got, gammaln(np.arange(301) + 1.0), rtol=1e-15, atol=0)  # a few ulps
+    exact = [math.log(math.factorial(i)) for i in range(301)]  # Python's log of an exact int
+    np.testing.assert_allclose(got, exact, rtol=1e-15, atol=0)  # a few ulps
