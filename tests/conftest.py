@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -47,3 +51,36 @@ def private_judge_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
         (private / "hashes.json").symlink_to(shared / "hashes.json")
     monkeypatch.setenv("JUDGESPEC_CACHE_DIR", str(private))
     return private
+
+
+_PROBE = """
+import json, sys
+out, args = sys.argv[1], sys.argv[2:]
+from judgespec.cli import cli
+try:
+    cli(args, prog_name="judgespec")
+    code = 0
+except SystemExit as exc:
+    code = exc.code
+with open(out, "w", encoding="utf-8") as handle:
+    json.dump({"code": code, "modules": sorted(sys.modules)}, handle)
+"""
+
+
+@pytest.fixture
+def cli_imports(tmp_path: Path) -> Callable[..., set[str]]:
+    """Run ``judgespec ARGS`` in a fresh interpreter; the modules it had imported.
+
+    The command must exit 0; what it imports is read from ``sys.modules`` after it ran.
+    """
+
+    def run(*args: str) -> set[str]:
+        out = tmp_path / "modules.json"
+        proc = subprocess.run([sys.executable, "-c", _PROBE, str(out), *args], cwd=REPO,
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+        assert proc.returncode == 0 and out.exists(), proc.stderr
+        report = json.loads(out.read_text(encoding="utf-8"))
+        assert report["code"] == 0, f"judgespec {' '.join(args)} exited {report['code']}: {proc.stderr}"
+        return set(report["modules"])
+
+    return run

@@ -20,6 +20,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 
@@ -44,36 +45,6 @@ HEAVY = (
 #: Also absent where no judge backend is consulted (validate, gate, schema, --help).
 NO_NUMPY = (*HEAVY, "numpy", "pyarrow", "pandas", "judgespec.judge", "judgespec.tables")
 
-PROBE = """
-import json, sys
-out, args = sys.argv[1], sys.argv[2:]
-from judgespec.cli import cli
-try:
-    cli(args, prog_name="judgespec")
-    code = 0
-except SystemExit as exc:
-    code = exc.code
-with open(out, "w", encoding="utf-8") as handle:
-    json.dump({"code": code, "modules": sorted(sys.modules)}, handle)
-"""
-
-
-def imported_by(tmp_path: Path, *args: str) -> set[str]:
-    """Run ``judgespec ARGS`` in a fresh interpreter; the modules it had imported."""
-    out = tmp_path / "modules.json"
-    proc = subprocess.run(
-        [sys.executable, "-c", PROBE, str(out), *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0 and out.exists(), proc.stderr
-    report = json.loads(out.read_text(encoding="utf-8"))
-    assert report["code"] == 0, f"judgespec {' '.join(args)} exited {report['code']}: {proc.stderr}"
-    return set(report["modules"])
-
-
 def heavy_in(modules: set[str], forbidden: tuple[str, ...]) -> list[str]:
     return sorted(m for m in modules if any(m == f or m.startswith(f + ".") for f in forbidden))
 
@@ -82,8 +53,8 @@ def heavy_in(modules: set[str], forbidden: tuple[str, ...]) -> list[str]:
 NOT_FOR_VALIDATE = ("judgespec.lock", "judgespec.scorecard", "judgespec._field_docs", "difflib", "rich")
 
 
-def test_validate_imports_no_heavy_module(tmp_path: Path) -> None:
-    modules = imported_by(tmp_path, "validate", str(SPEC), str(REPO / "specs" / "pairwise-both-orders.yaml"))
+def test_validate_imports_no_heavy_module(cli_imports: Callable[..., set[str]]) -> None:
+    modules = cli_imports("validate", str(SPEC), str(REPO / "specs" / "pairwise-both-orders.yaml"))
     assert "judgespec.contract" in modules  # the probe really ran the command
     assert heavy_in(modules, NO_NUMPY) == []
     assert heavy_in(modules, NOT_FOR_VALIDATE) == []
@@ -117,8 +88,8 @@ def test_a_shipped_backend_is_checked_without_scanning_entry_points(monkeypatch:
     assert {"transformers", "inspect"} <= backends
 
 
-def test_help_lists_every_command_without_importing_them(tmp_path: Path) -> None:
-    modules = imported_by(tmp_path, "--help")
+def test_help_lists_every_command_without_importing_them(cli_imports: Callable[..., set[str]]) -> None:
+    modules = cli_imports("--help")
     assert heavy_in(modules, NO_NUMPY) == []
     assert "rich" not in modules
     assert heavy_in(modules, ("judgespec.contract", "judgespec.scorecard", "pydantic.main", "jinja2")) == []
@@ -148,22 +119,22 @@ def test_declared_command_help_is_each_commands_own() -> None:
         assert listings[0] == listings[1] and "validate" in listings[0]
 
 
-def test_schema_imports_no_heavy_module(tmp_path: Path) -> None:
-    assert heavy_in(imported_by(tmp_path, "schema"), NO_NUMPY) == []
-    assert heavy_in(imported_by(tmp_path, "schema", "--scorecard"), NO_NUMPY) == []
+def test_schema_imports_no_heavy_module(cli_imports: Callable[..., set[str]]) -> None:
+    assert heavy_in(cli_imports("schema"), NO_NUMPY) == []
+    assert heavy_in(cli_imports("schema", "--scorecard"), NO_NUMPY) == []
 
 
-def test_lock_and_verify_import_no_heavy_module(tmp_path: Path) -> None:
+def test_lock_and_verify_import_no_heavy_module(tmp_path: Path, cli_imports: Callable[..., set[str]]) -> None:
     # A transformers-backend contract: its revision is the embedded judge's GGUF hash,
     # resolved by judgespec._weights without numpy, the judge engine, torch or an adapter.
     contract = tmp_path / SPEC.name
     shutil.copy(SPEC, contract)
-    assert heavy_in(imported_by(tmp_path, "lock", str(contract)), NO_NUMPY) == []
+    assert heavy_in(cli_imports("lock", str(contract)), NO_NUMPY) == []
     assert (tmp_path / "smollm2-pointwise.lock.json").exists()
-    assert heavy_in(imported_by(tmp_path, "verify", str(contract)), NO_NUMPY) == []
+    assert heavy_in(cli_imports("verify", str(contract)), NO_NUMPY) == []
 
 
-def test_lock_and_verify_of_an_inspect_judge_import_no_framework(tmp_path: Path) -> None:
+def test_lock_and_verify_of_an_inspect_judge_import_no_framework(tmp_path: Path, cli_imports: Callable[..., set[str]]) -> None:
     # The inspect backend's record names no revision resolver: its declared pin stands,
     # so neither Inspect nor the adapter is imported to lock or verify it.
     for name in ("pointwise-1-10.yaml", "panel-two-judges.yaml"):
@@ -172,11 +143,11 @@ def test_lock_and_verify_of_an_inspect_judge_import_no_framework(tmp_path: Path)
         prompts = REPO / "specs" / "prompts"
         if prompts.is_dir() and not (tmp_path / "prompts").exists():
             shutil.copytree(prompts, tmp_path / "prompts")
-        assert heavy_in(imported_by(tmp_path, "lock", str(contract)), NO_NUMPY) == []
-        assert heavy_in(imported_by(tmp_path, "verify", str(contract)), NO_NUMPY) == []
+        assert heavy_in(cli_imports("lock", str(contract)), NO_NUMPY) == []
+        assert heavy_in(cli_imports("verify", str(contract)), NO_NUMPY) == []
 
 
-def test_gate_imports_no_heavy_module(tmp_path: Path) -> None:
+def test_gate_imports_no_heavy_module(tmp_path: Path, cli_imports: Callable[..., set[str]]) -> None:
     from judgespec.cli import cli
 
     contract = tmp_path / "c.yaml"
@@ -197,7 +168,7 @@ def test_gate_imports_no_heavy_module(tmp_path: Path) -> None:
         cli, ["score", "--candidates", str(candidates), "--contract", str(contract), "--bootstrap", "50", "--out", str(card), "--quiet"]
     )
     assert scored.exit_code == 0, scored.output
-    assert heavy_in(imported_by(tmp_path, "gate", str(card), "--contract", str(contract)), NO_NUMPY) == []
+    assert heavy_in(cli_imports("gate", str(card), "--contract", str(contract)), NO_NUMPY) == []
 
 
 def test_every_listed_command_resolves_to_its_name() -> None:

@@ -11,8 +11,7 @@ command.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -20,19 +19,6 @@ import pyarrow.parquet as pq
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-
-PROBE = """
-import json, sys
-out, args = sys.argv[1], sys.argv[2:]
-from judgespec.cli import cli
-try:
-    cli(args, prog_name="judgespec")
-    code = 0
-except SystemExit as exc:
-    code = exc.code
-with open(out, "w", encoding="utf-8") as handle:
-    json.dump({"code": code, "modules": sorted(sys.modules)}, handle)
-"""
 
 ROWS = [
     {"prompt_id": f"p{p}", "candidate_id": f"c{c}", "response": "x" * (p + c),
@@ -43,35 +29,20 @@ ROWS = [
 ]  # fmt: skip
 
 
-def _modules(tmp_path: Path, *args: str) -> set[str]:
-    report = tmp_path / "modules.json"
-    proc = subprocess.run(
-        [sys.executable, "-c", PROBE, str(report), *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0 and report.exists(), proc.stderr
-    result = json.loads(report.read_text(encoding="utf-8"))
-    assert result["code"] == 0, proc.stderr
-    return set(result["modules"])
-
-
 def _under(modules: set[str], package: str) -> list[str]:
     return sorted(m for m in modules if m == package or m.startswith(package + "."))
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
-def test_score_imports_neither_scipy_stats_nor_pandas(tmp_path: Path, fmt: str) -> None:
+def test_score_imports_neither_scipy_stats_nor_pandas(tmp_path: Path, fmt: str, cli_imports: Callable[..., set[str]]) -> None:
     path = tmp_path / f"candidates.{fmt}"
     if fmt == "jsonl":
         path.write_text("".join(json.dumps(r) + "\n" for r in ROWS), encoding="utf-8")
     else:
         pq.write_table(pa.Table.from_pylist(ROWS), path)
     out = tmp_path / "card.json"
-    modules = _modules(
-        tmp_path, "score", "--candidates", str(path), "--out", str(out), "--quiet",
+    modules = cli_imports(
+        "score", "--candidates", str(path), "--out", str(out), "--quiet",
         "--bootstrap", "50", "--by", "category",
         "--contract", str(REPO / "specs" / "pointwise-1-10.yaml"),
     )  # fmt: skip
@@ -82,11 +53,11 @@ def test_score_imports_neither_scipy_stats_nor_pandas(tmp_path: Path, fmt: str) 
     assert _under(modules, "pandas") == []
 
 
-def test_score_without_a_contract_loads_no_contract_machinery(tmp_path: Path) -> None:
+def test_score_without_a_contract_loads_no_contract_machinery(tmp_path: Path, cli_imports: Callable[..., set[str]]) -> None:
     path = tmp_path / "candidates.parquet"
     pq.write_table(pa.Table.from_pylist(ROWS), path)
     out = tmp_path / "card.json"
-    modules = _modules(tmp_path, "score", "--candidates", str(path), "--out", str(out),
+    modules = cli_imports("score", "--candidates", str(path), "--out", str(out),
                        "--quiet", "--bootstrap", "50")  # fmt: skip
     assert json.loads(out.read_text(encoding="utf-8"))["counts"]["prompts"] == 12
     assert "judgespec.audit._audit" in modules

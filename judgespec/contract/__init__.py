@@ -7,8 +7,9 @@ sandbox and every protocol model with it.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from ._gate import Gate
@@ -43,42 +44,42 @@ if TYPE_CHECKING:
 
 #: Public names imported on first use, by submodule.
 _LAZY: dict[str, str] = {
-    "Gate": "_gate",
-    "load_contract": "_load",
-    "load_contract_text": "_load",
-    "ContractTexts": "_loaded",
-    "LoadedContract": "_loaded",
-    "canonical_form": "_loaded",
-    "fingerprint": "_loaded",
-    "text_hash": "_loaded",
-    "AuditSection": "_model",
-    "Decoding": "_model",
-    "JudgeContract": "_model",
-    "JudgeModel": "_model",
-    "LogprobProtocol": "_model",
-    "PairLabels": "_model",
-    "PairwiseEscalation": "_model",
-    "PairwiseProtocol": "_model",
-    "Panel": "_model",
-    "PointwiseProtocol": "_model",
-    "ProbeSpec": "_model",
-    "Probes": "_model",
-    "PromptSpec": "_model",
-    "Protocol": "_model",
-    "ReferencePolicy": "_model",
-    "Samples": "_model",
-    "Scale": "_model",
-    "TEMPLATE_VARIABLES": "_model",
-    "TiePolicy": "_model",
-    "TournamentProtocol": "_model",
-    "VerdictConstraint": "_model",
-    "contract_json_schema": "_schema",
-    "shipped_contract_schema": "_schema",
-    "selection_options": "_selection",
-    "DEFAULT_BUDGET": "_template",
-    "RenderBudget": "_template",
-    "render_template": "_template",
-    "template_variables": "_template",
+    "Gate": "judgespec.contract._gate",
+    "load_contract": "judgespec.contract._load",
+    "load_contract_text": "judgespec.contract._load",
+    "ContractTexts": "judgespec.contract._loaded",
+    "LoadedContract": "judgespec.contract._loaded",
+    "canonical_form": "judgespec.contract._loaded",
+    "fingerprint": "judgespec.contract._loaded",
+    "text_hash": "judgespec.contract._loaded",
+    "AuditSection": "judgespec.contract._model",
+    "Decoding": "judgespec.contract._model",
+    "JudgeContract": "judgespec.contract._model",
+    "JudgeModel": "judgespec.contract._model",
+    "LogprobProtocol": "judgespec.contract._model",
+    "PairLabels": "judgespec.contract._model",
+    "PairwiseEscalation": "judgespec.contract._model",
+    "PairwiseProtocol": "judgespec.contract._model",
+    "Panel": "judgespec.contract._model",
+    "PointwiseProtocol": "judgespec.contract._model",
+    "ProbeSpec": "judgespec.contract._model",
+    "Probes": "judgespec.contract._model",
+    "PromptSpec": "judgespec.contract._model",
+    "Protocol": "judgespec.contract._model",
+    "ReferencePolicy": "judgespec.contract._model",
+    "Samples": "judgespec.contract._model",
+    "Scale": "judgespec.contract._model",
+    "TEMPLATE_VARIABLES": "judgespec.contract._model",
+    "TiePolicy": "judgespec.contract._model",
+    "TournamentProtocol": "judgespec.contract._model",
+    "VerdictConstraint": "judgespec.contract._model",
+    "contract_json_schema": "judgespec.contract._schema",
+    "shipped_contract_schema": "judgespec.contract._schema",
+    "selection_options": "judgespec.contract._selection",
+    "DEFAULT_BUDGET": "judgespec.contract._template",
+    "RenderBudget": "judgespec.contract._template",
+    "render_template": "judgespec.contract._template",
+    "template_variables": "judgespec.contract._template",
 }
 
 __all__ = [
@@ -121,15 +122,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import a lazily exported name on first use (PEP 562)."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'judgespec.contract' has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, __all__)
