@@ -14,14 +14,22 @@ import hashlib
 import importlib.util
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ._errors import BackendError
 from ._paths import cache_dir
 
-if TYPE_CHECKING:
-    from .contract import JudgeModel
+
+class LocalJudge(Protocol):
+    """What resolving a revision reads of a contract's judge (:class:`judgespec.contract.JudgeModel`)."""
+
+    @property
+    def model(self) -> str: ...
+
+    @property
+    def model_args(self) -> Mapping[str, Any]: ...
 
 __all__ = [
     "EMBEDDED_MODEL_ID",
@@ -117,7 +125,7 @@ def directory_sha256(directory: str | Path) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-def resolve_local_revision(judge: JudgeModel, *, path_arg: str = "path") -> str | None:
+def resolve_local_revision(judge: LocalJudge, *, path_arg: str = "path") -> str | None:
     """A judge's actual revision when it is on disk; None for a hub id.
 
     The embedded model resolves to its GGUF hash; a local directory (``model_args``
@@ -131,6 +139,6 @@ def resolve_local_revision(judge: JudgeModel, *, path_arg: str = "path") -> str 
     return directory_sha256(candidate) if candidate.is_dir() else None
 
 
-def resolve_transformers_revision(judge: JudgeModel) -> str | None:
+def resolve_transformers_revision(judge: LocalJudge) -> str | None:
     """The ``transformers`` backend's actual revision of a judge (None: a hub id)."""
     return resolve_local_revision(judge, path_arg="path")
