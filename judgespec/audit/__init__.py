@@ -8,7 +8,14 @@ formula, tie handling and reference are in the docstrings of
 the same candidates with paired intervals from one joint cluster bootstrap.
 """
 
-from ..tables import iter_jsonl
+from ..tables import (
+    JUDGEBENCH_CATEGORIES,
+    arena_to_candidates,
+    iter_jsonl,
+    judgebench_category,
+    judgebench_reward_to_candidates,
+    judgebench_to_tables,
+)
 from ._audit import run_audit
 from ._bootstrap import DEFAULT_INTERVAL_METHOD, INTERVAL_METHODS
 from ._contrast import (
@@ -18,13 +25,6 @@ from ._contrast import (
     MetricContrast,
     holm_adjust,
     run_contrast,
-)
-from ._convert import (
-    JUDGEBENCH_CATEGORIES,
-    arena_to_candidates,
-    judgebench_category,
-    judgebench_reward_to_candidates,
-    judgebench_to_tables,
 )
 from ._derived import derive_selection_scores
 from ._metrics import HEADLINE_METRICS, METRIC_NAMES

@@ -16,6 +16,7 @@ replicates.
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 import warnings
@@ -179,7 +180,12 @@ def _block_size(n_bootstrap: int, n_prompts: int, chunk: int, block_cells: int |
 
 
 _BLAS_LOCK = threading.RLock()
-_BLAS_CONTROLLER: list[ThreadpoolController] = []
+
+
+@functools.cache
+def _blas_controller() -> ThreadpoolController:
+    """The thread pools of the BLAS numpy loaded (inspected once)."""
+    return ThreadpoolController()
 
 
 @contextmanager
@@ -190,11 +196,8 @@ def one_blas_thread() -> Iterator[None]:
     bootstraps in concurrent threads take turns rather than restoring each other's
     setting mid-product.
     """
-    with _BLAS_LOCK:
-        if not _BLAS_CONTROLLER:
-            _BLAS_CONTROLLER.append(ThreadpoolController())
-        with _BLAS_CONTROLLER[0].limit(limits=1, user_api="blas"):
-            yield
+    with _BLAS_LOCK, _blas_controller().limit(limits=1, user_api="blas"):
+        yield
 
 
 def percentile_interval(replicates: Float, confidence: float) -> tuple[Float, Float]:

@@ -550,7 +550,7 @@ def _arrow_jsonl(path: Path) -> dict[str, Any] | None:
         with pa.input_stream(str(path), compression=compression) as stream:
             data = pj.read_json(stream, read_options=pj.ReadOptions(block_size=1 << 24))
         data.validate(full=True)  # pyarrow.json does not check that text is UTF-8
-    except Exception:
+    except Exception:  # any failure: the caller reads the file line by line, naming the bad line
         return None
     if "prompt_id" not in data.column_names or any(
         pa.types.is_temporal(field.type) for field in data.schema
